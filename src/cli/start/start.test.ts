@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { main } from "../main.ts";
+import { type Captured, capture } from "../testing.ts";
+
+const BIN = fileURLToPath(new URL("../../../bin/vigil.ts", import.meta.url));
+const LISTENING = /msg="Listening on" component=web address=(127\.0\.0\.1:\d+)/;
+
+/** Polls `probe` every 10 ms until it returns a value; fails after `ms`. */
+async function waitFor<T>(probe: () => T | undefined, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function startInProcess(...args: string[]) {
+  const stdout = capture();
+  const stderr = capture();
+  const controller = new AbortController();
+  const done = main(["start", ...args], { stdout, stderr, signal: controller.signal });
+  return { stdout, stderr, done, stop: () => controller.abort("SIGTERM") };
+}
+
+function listeningAddress(stderr: Captured): Promise<string> {
+  return waitFor(() => LISTENING.exec(stderr.text())?.[1]);
+}
+
+describe("vigil start", () => {
+  it("serves its own metrics, health and readiness on 127.0.0.1:0, then shuts down", {
+    timeout: 10_000,
+  }, async () => {
+    const run = startInProcess("--web.listen-address=127.0.0.1:0");
+    const address = await listeningAddress(run.stderr);
+
+    const metrics = await fetch(`http://${address}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4; charset=utf-8/);
+    const body = await metrics.text();
+    assert.match(body, /^# TYPE process_start_time_seconds gauge$/m);
+    assert.match(body, /^process_start_time_seconds \S+$/m);
+    assert.match(body, /^vigil_build_info\{.*version="\d+\.\d+\.\d+".*\} 1$/m);
+
+    const healthy = await fetch(`http://${address}/-/healthy`);
+    assert.equal(healthy.status, 200);
+    assert.equal(await healthy.text(), "Vigil is Healthy.\n");
+    const ready = await fetch(`http://${address}/-/ready`);
+    assert.equal(ready.status, 200);
+    assert.equal(await ready.text(), "Vigil is Ready.\n");
+
+    await waitFor(() => (run.stdout.text().includes("Not built yet") ? true : undefined));
+    assert.ok(run.stdout.text().includes(`self-metrics: http://${address}/metrics`), run.stdout.text());
+    assert.match(run.stdout.text(), /vigil server +:9090 +\(upstream: prometheus\)/);
+
+    run.stop();
+    assert.equal(await run.done, 0);
+    assert.match(
+      run.stderr.text(),
+      /msg="Received an OS signal, exiting gracefully\.\.\." signal=terminated/,
+    );
+    assert.match(run.stderr.text(), /msg="See you next time!"\n$/);
+    await assert.rejects(fetch(`http://${address}/-/healthy`));
+  });
+
+  it("exits 1 with an error log when the address is taken", { timeout: 10_000 }, async (t) => {
+    const blocker = createServer();
+    t.after(() => blocker.close());
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as { port: number };
+    const run = startInProcess(`--web.listen-address=127.0.0.1:${port}`);
+    assert.equal(await run.done, 1);
+    assert.match(
+      run.stderr.text(),
+      /level=ERROR .*msg="Error starting web server, exiting gracefully\.\.\." err=.*EADDRINUSE/,
+    );
+  });
+
+  it("rejects a malformed listen address as a usage error", async () => {
+    const run = startInProcess("--web.listen-address=9090");
+    assert.equal(await run.done, 2);
+    assert.match(
+      run.stderr.text(),
+      /^vigil start: error: listen address "9090": missing port in address, try --help\n$/,
+    );
+  });
+
+  const GO_NAMES = { SIGTERM: "terminated", SIGINT: "interrupt" } as const;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`the real process shuts down gracefully and exits 0 on ${signal}`, { timeout: 15_000 }, async () => {
+      const child = spawn(process.execPath, [BIN, "start", "--web.listen-address=127.0.0.1:0"], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      try {
+        const address = await waitFor(() => LISTENING.exec(stderr)?.[1], 10_000);
+        assert.equal((await fetch(`http://${address}/-/healthy`)).status, 200);
+      } finally {
+        child.kill(signal);
+      }
+      assert.equal(await exited, 0);
+      assert.match(stderr, new RegExp(`level=WARN .*signal=${GO_NAMES[signal]}\n`));
+      assert.match(stderr, /msg="See you next time!"\n$/);
+    });
+  }
+});

@@ -1,0 +1,268 @@
+import { Labels } from "../model/labels/labels.ts";
+import { decodeEscaped, goQuote, lineColumn } from "./bytes.ts";
+import { type FloatResult, parseFloatBytes } from "./parsefloat.ts";
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_LINE_BYTES,
+  type Entry,
+  ParseError,
+  type Parser,
+  type ParserLimits,
+} from "./parser.ts";
+import type { Format, MetricType } from "./types.ts";
+
+/** Token kinds, named as upstream's lexers name them in error messages. */
+export const T = {
+  INVALID: -1,
+  EOF: 0,
+  LINEBREAK: 1,
+  WHITESPACE: 2,
+  HELP: 3,
+  TYPE: 4,
+  UNIT: 5,
+  EOFWORD: 6,
+  TEXT: 7,
+  COMMENT: 8,
+  MNAME: 9,
+  QSTRING: 10,
+  BOPEN: 11,
+  BCLOSE: 12,
+  LNAME: 13,
+  LVALUE: 14,
+  COMMA: 15,
+  EQUAL: 16,
+  TIMESTAMP: 17,
+  VALUE: 18,
+} as const;
+
+const TOKEN_NAMES: Record<number, string> = {
+  [-1]: "INVALID",
+  0: "EOF",
+  1: "LINEBREAK",
+  2: "WHITESPACE",
+  3: "HELP",
+  4: "TYPE",
+  5: "UNIT",
+  6: "EOFWORD",
+  7: "TEXT",
+  8: "COMMENT",
+  9: "MNAME",
+  10: "QSTRING",
+  11: "BOPEN",
+  12: "BCLOSE",
+  13: "LNAME",
+  14: "LVALUE",
+  15: "COMMA",
+  16: "EQUAL",
+  17: "TIMESTAMP",
+  18: "VALUE",
+};
+
+/**
+ * State and accessors shared by the classic-text and OpenMetrics parsers.
+ * Subclasses implement the lexer and `next()`; everything here works on byte
+ * offsets into the input so that the hot path allocates nothing per sample.
+ */
+export abstract class TextParser implements Parser {
+  abstract readonly format: Format;
+  protected readonly b: Uint8Array;
+  protected readonly n: number;
+  protected readonly maxLineBytes: number;
+  /** Lexer position and start of the current token. */
+  protected i = 0;
+  protected tokStart = 0;
+  protected state = 0;
+  /** Start offset of the current entry (line). */
+  protected start = 0;
+
+  // Series
+  value = 0;
+  timestampMs: number | undefined = undefined;
+  seriesStart = 0;
+  seriesEnd = 0;
+  /** Metric name range; -1 when not (yet) set. */
+  protected nameS = -1;
+  protected nameE = -1;
+  /** Label offsets: [nameStart, nameEnd, valueStart, valueEnd] per label. */
+  protected lab = new Int32Array(64);
+  protected labLen = 0;
+
+  // Exemplar
+  protected ex = new Int32Array(16);
+  protected exLen = 0;
+  protected exPresent = false;
+  exemplarValue = 0;
+  exemplarTimestampMs: number | undefined = undefined;
+
+  // Metadata
+  type: MetricType = "unknown";
+  protected textS = 0;
+  protected textE = 0;
+  protected textQuoteEscapes = true;
+
+  protected readonly fr: FloatResult = { value: 0, error: undefined };
+  private lineNo = 1;
+  private lineScan = 0;
+
+  constructor(b: Uint8Array, limits: ParserLimits = {}) {
+    const maxBody = limits.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.b = b;
+    this.n = b.length;
+    this.maxLineBytes = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    if (b.length > maxBody) {
+      throw new ParseError(1, 1, `body size limit exceeded: ${b.length} bytes > ${maxBody} bytes`);
+    }
+  }
+
+  abstract next(): Entry;
+
+  currentLine(): number {
+    const b = this.b;
+    const end = this.start;
+    for (let i = this.lineScan; i < end; i++) if (b[i] === 0x0a) this.lineNo++;
+    this.lineScan = Math.max(this.lineScan, end);
+    return this.lineNo;
+  }
+
+  metricName(): string {
+    return decodeEscaped(this.b, this.nameS, this.nameE, true);
+  }
+
+  familyName(): string {
+    return decodeEscaped(this.b, this.nameS, this.nameE, true);
+  }
+
+  text(): string {
+    return decodeEscaped(this.b, this.textS, this.textE, this.textQuoteEscapes);
+  }
+
+  labels(): Labels {
+    return this.buildLabels(true);
+  }
+
+  labelsWithoutName(): Labels {
+    return this.buildLabels(false);
+  }
+
+  hasExemplar(): boolean {
+    return this.exPresent;
+  }
+
+  exemplarLabels(): Labels {
+    const flat: string[] = [];
+    for (let k = 0; k < this.exLen; k += 4) {
+      flat.push(
+        decodeEscaped(this.b, this.ex[k], this.ex[k + 1], true),
+        decodeEscaped(this.b, this.ex[k + 2], this.ex[k + 3], true),
+      );
+    }
+    return Labels.fromFlatUnsorted(flat);
+  }
+
+  private buildLabels(withName: boolean): Labels {
+    const b = this.b;
+    const flat: string[] = withName ? ["__name__", this.metricName()] : [];
+    for (let k = 0; k < this.labLen; k += 4) {
+      flat.push(
+        decodeEscaped(b, this.lab[k], this.lab[k + 1], true),
+        decodeEscaped(b, this.lab[k + 2], this.lab[k + 3], true),
+      );
+    }
+    const dup = duplicateName(flat);
+    if (dup !== undefined)
+      throw this.errorAt(this.start, `label name "${dup}" is not unique: invalid sample`);
+    return Labels.fromFlatUnsorted(flat);
+  }
+
+  /** Records a label's offsets, growing the offset array when needed. */
+  protected pushLabel(ns: number, ne: number, vs: number, ve: number): void {
+    if (this.labLen + 4 > this.lab.length) {
+      const grown = new Int32Array(this.lab.length * 2);
+      grown.set(this.lab);
+      this.lab = grown;
+    }
+    const lab = this.lab;
+    const k = this.labLen;
+    lab[k] = ns;
+    lab[k + 1] = ne;
+    lab[k + 2] = vs;
+    lab[k + 3] = ve;
+    this.labLen = k + 4;
+  }
+
+  protected pushExemplarLabel(ns: number, ne: number, vs: number, ve: number): void {
+    if (this.exLen + 4 > this.ex.length) {
+      const grown = new Int32Array(this.ex.length * 2);
+      grown.set(this.ex);
+      this.ex = grown;
+    }
+    const ex = this.ex;
+    const k = this.exLen;
+    ex[k] = ns;
+    ex[k + 1] = ne;
+    ex[k + 2] = vs;
+    ex[k + 3] = ve;
+    this.exLen = k + 4;
+  }
+
+  /** Parses a float token, throwing upstream's error wording on failure. */
+  protected float(s: number, e: number): number {
+    parseFloatBytes(this.b, s, e, this.fr);
+    const err = this.fr.error;
+    if (err === undefined) return this.fr.value;
+    const tok = goQuote(this.b, s, e);
+    const what =
+      err === "unsupported"
+        ? "unsupported character in float"
+        : `strconv.ParseFloat: parsing ${tok}: ${err === "range" ? "value out of range" : "invalid syntax"}`;
+    throw this.errorAt(s, `${what} while parsing: ${goQuote(this.b, this.start, this.i)}`);
+  }
+
+  /** Upstream's `parseError`: "<exp>, got "<token>" (KIND) while parsing: "<line so far>"". */
+  protected tokenError(expected: string, got: number): ParseError {
+    const e = Math.min(this.n, this.i + 1);
+    const detail = `${expected}, got ${goQuote(this.b, this.tokStart, e)} ("${TOKEN_NAMES[got]}") while parsing: ${goQuote(this.b, this.start, e)}`;
+    return this.errorAt(this.tokStart, detail);
+  }
+
+  protected errorAt(pos: number, detail: string): ParseError {
+    const { line, column } = lineColumn(this.b, pos);
+    return new ParseError(line, column, detail);
+  }
+
+  /** Resets per-entry state at the start of `next()`. */
+  protected beginEntry(): void {
+    this.start = this.i;
+    this.nameS = -1;
+    this.nameE = -1;
+    this.labLen = 0;
+    this.exLen = 0;
+    this.exPresent = false;
+    this.timestampMs = undefined;
+    this.exemplarTimestampMs = undefined;
+  }
+
+  /** Enforces the line-length limit once an entry is complete. */
+  protected checkLineLength(): void {
+    if (this.i - this.start > this.maxLineBytes) {
+      throw this.errorAt(this.start, `line longer than the limit of ${this.maxLineBytes} bytes`);
+    }
+  }
+}
+
+function duplicateName(flat: string[]): string | undefined {
+  const n = flat.length;
+  if (n <= 2) return undefined;
+  if (n <= 32) {
+    for (let i = 0; i < n; i += 2) {
+      for (let j = i + 2; j < n; j += 2) if (flat[i] === flat[j]) return flat[i];
+    }
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (let i = 0; i < n; i += 2) {
+    if (seen.has(flat[i])) return flat[i];
+    seen.add(flat[i]);
+  }
+  return undefined;
+}
