@@ -40,10 +40,10 @@ export class UsageError extends Error {
 export const HELP_FLAG = { type: "boolean", short: "h", help: "Show context-sensitive help." } as const;
 
 /**
- * Parses `args` strictly against `specs`, accepting `--help` (which the CLI
- * answers before a command runs): unknown flags,
- * positional arguments, missing values and values outside `choices` throw
- * {@link UsageError}.
+ * Parses `args` strictly against `specs`: unknown flags, positional
+ * arguments, missing values and values outside `choices` throw
+ * {@link UsageError}. `-h`/`--help` is accepted (the CLI answers it before a
+ * command runs) and ignored.
  */
 export function parseFlags<S extends FlagSpecs>(specs: S, args: readonly string[]): FlagValues<S> {
   const options = Object.fromEntries(

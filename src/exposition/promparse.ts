@@ -1,5 +1,5 @@
 import { C_DIGIT, C_LABEL, C_LABEL_START, C_NAME, C_NAME_START, CLASS, goQuote, validUtf8 } from "./bytes.ts";
-import { parseIntBytes } from "./parsefloat.ts";
+import { parseFloatBytes, parseIntBytes } from "./parsefloat.ts";
 import { Entry, type ParserLimits } from "./parser.ts";
 import { T, TextParser } from "./textparser.ts";
 import type { Format, MetricType } from "./types.ts";
@@ -152,7 +152,7 @@ export class PromParser extends TextParser {
         }
         break;
       case S_META2:
-        while (i < this.n && b[i] !== NL) i++;
+        i = lineEnd(b, i);
         this.i = i;
         this.state = S_INIT;
         return T.TEXT;
@@ -225,6 +225,10 @@ export class PromParser extends TextParser {
   next(): Entry {
     for (;;) {
       this.beginEntry();
+      if (!this.expfmt && this.state === S_INIT) {
+        const fast = this.fastLine();
+        if (fast !== FAST_MISS) return fast;
+      }
       const t = this.nextToken();
       switch (t) {
         case T.EOF:
@@ -326,18 +330,12 @@ export class PromParser extends TextParser {
   }
 
   private parseType(): MetricType {
-    const s = new TextDecoder().decode(this.b.subarray(this.textS, this.textE));
-    switch (s) {
-      case "counter":
-      case "gauge":
-      case "histogram":
-      case "summary":
-        return s;
-      case "untyped":
-        return "unknown";
-      default:
-        throw this.errorAt(this.textS, `invalid metric type ${JSON.stringify(s)}`);
+    const t = typeKeyword(this.b, this.textS, this.textE);
+    if (t === undefined) {
+      const s = new TextDecoder().decode(this.b.subarray(this.textS, this.textE));
+      throw this.errorAt(this.textS, `invalid metric type ${JSON.stringify(s)}`);
     }
+    return t;
   }
 
   /** The contents of `{…}` after BOPEN, as upstream's `parseLVals`. */
@@ -425,4 +423,162 @@ export class PromParser extends TextParser {
     this.checkLineLength();
     return Entry.Series;
   }
+
+  /**
+   * Parses the common shapes of a line directly, without tokens:
+   * `name{l="v",…} value [timestamp]` with single spaces, and
+   * `# HELP name text` / `# TYPE name type`. Anything else — and every error —
+   * returns FAST_MISS with nothing consumed, so the token path decides with
+   * upstream's exact behaviour and messages.
+   */
+  private fastLine(): Entry | typeof FAST_MISS {
+    const b = this.b;
+    const n = this.n;
+    const s = this.i;
+    if (s >= n) return FAST_MISS;
+    const c0 = b[s];
+    if (c0 === 0x23) return this.fastMetadata(s);
+    let c = 0;
+    if (c0 >= 0x80 || !(CLASS[c0] & C_NAME_START)) return FAST_MISS;
+    let i = s + 1;
+    while (i < n && CLASS[b[i]] & C_NAME) i++;
+    const nameE = i;
+    if (i < n && b[i] === 0x7b) {
+      i = this.fastLabels(i + 1);
+      if (i < 0) {
+        this.labLen = 0;
+        return FAST_MISS;
+      }
+    }
+    const seriesE = i;
+    if (i >= n || b[i] !== 0x20) return this.fastMiss();
+    const vs = ++i;
+    while (i < n && (c = b[i]) !== 0x20 && c !== NL && c !== 0x09 && c !== 0x7b) i++;
+    if (i === vs || !parseFloatBytes(b, vs, i, this.fr)) return this.fastMiss();
+    let ts: number | undefined;
+    if (i < n && b[i] === 0x20) {
+      const tsS = ++i;
+      while (i < n && CLASS[b[i]] & C_DIGIT) i++;
+      if (i === tsS || i - tsS > 18) return this.fastMiss();
+      ts = parseIntBytes(b, tsS, i);
+    }
+    if (i < n) {
+      if (b[i] !== NL) return this.fastMiss();
+      i++;
+    }
+    this.nameS = s;
+    this.nameE = nameE;
+    this.seriesStart = s;
+    this.seriesEnd = seriesE;
+    this.value = this.fr.value;
+    this.timestampMs = ts;
+    this.i = i;
+    this.checkLineLength();
+    return Entry.Series;
+  }
+
+  private fastMiss(): typeof FAST_MISS {
+    this.labLen = 0;
+    return FAST_MISS;
+  }
+
+  /** `l="v",…}` after the brace; returns the offset after `}` or -1. */
+  private fastLabels(i: number): number {
+    const b = this.b;
+    const n = this.n;
+    for (;;) {
+      if (i >= n) return -1;
+      let c = b[i];
+      if (c === 0x7d) return i + 1;
+      if (c >= 0x80 || !(CLASS[c] & C_LABEL_START)) return -1;
+      const ns = i++;
+      while (i < n && CLASS[b[i]] & C_LABEL) i++;
+      const ne = i;
+      if (i + 1 >= n || b[i] !== 0x3d || b[i + 1] !== 0x22) return -1;
+      i += 2;
+      const vs = i;
+      let high = false;
+      for (;;) {
+        if (i >= n) return -1;
+        c = b[i];
+        if (c === 0x22) break;
+        if (c === 0x5c) {
+          if (i + 1 >= n || b[i + 1] === NL) return -1;
+          i += 2;
+          continue;
+        }
+        if (c === NL) return -1;
+        if (c >= 0x80) high = true;
+        i++;
+      }
+      if (high && !validUtf8(b, vs, i)) return -1;
+      this.pushLabel(ns, ne, vs, i);
+      i++;
+      if (i < n && b[i] === 0x2c) i++;
+      else if (i >= n || b[i] !== 0x7d) return -1;
+    }
+  }
+
+  /** `# HELP name text` or `# TYPE name type` with single spaces. */
+  private fastMetadata(s: number): Entry | typeof FAST_MISS {
+    const b = this.b;
+    const n = this.n;
+    if (s + 7 >= n || b[s + 1] !== 0x20 || b[s + 6] !== 0x20) return FAST_MISS;
+    const w = (b[s + 2] << 24) | (b[s + 3] << 16) | (b[s + 4] << 8) | b[s + 5];
+    const isHelp = w === 0x48454c50;
+    if (!isHelp && w !== 0x54595045) return FAST_MISS;
+    let i = s + 7;
+    const c = b[i];
+    if (c >= 0x80 || !(CLASS[c] & C_NAME_START)) return FAST_MISS;
+    const ns = i++;
+    while (i < n && CLASS[b[i]] & C_NAME) i++;
+    const ne = i;
+    if (i >= n || b[i] !== 0x20) return FAST_MISS;
+    const ts = i + 1;
+    const te = lineEnd(b, ts);
+    // An all-blank rest of line is empty text upstream (rule order); leave it to the token path.
+    if (te === ts || b[ts] === 0x20 || b[ts] === 0x09) return FAST_MISS;
+    if (isHelp) {
+      if (!validUtf8(b, ts, te)) return FAST_MISS;
+    } else {
+      const t = typeKeyword(b, ts, te);
+      if (t === undefined) return FAST_MISS;
+      this.type = t;
+    }
+    this.nameS = ns;
+    this.nameE = ne;
+    this.textS = ts;
+    this.textE = te;
+    this.i = te < n ? te + 1 : te;
+    this.checkLineLength();
+    return isHelp ? Entry.Help : Entry.Type;
+  }
+}
+
+/** Returned by the fast paths when the token path must decide. */
+const FAST_MISS = -1;
+
+/** Offset of the next newline at or after `i`, or the end of `b`. */
+function lineEnd(b: Uint8Array, i: number): number {
+  const j = b.indexOf(NL, i);
+  return j < 0 ? b.length : j;
+}
+
+/** The classic format's TYPE keywords; `untyped` is reported as `unknown`. */
+function typeKeyword(b: Uint8Array, s: number, e: number): MetricType | undefined {
+  switch (e - s) {
+    case 5:
+      return bytesEqual(b, s, "gauge") ? "gauge" : undefined;
+    case 7:
+      return bytesEqual(b, s, "counter") ? "counter" : bytesEqual(b, s, "summary") ? "summary" : bytesEqual(b, s, "untyped") ? "unknown" : undefined;
+    case 9:
+      return bytesEqual(b, s, "histogram") ? "histogram" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function bytesEqual(b: Uint8Array, s: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (b[s + k] !== word.charCodeAt(k)) return false;
+  return true;
 }

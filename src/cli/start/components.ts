@@ -26,18 +26,18 @@ export const COMPONENTS: readonly Component[] = [
  * missing component for a broken one.
  */
 export function formatBanner(version: string, url: string, components = COMPONENTS): string {
-  const row = (cells: readonly string[]): string =>
-    `  ${cells.map((c, i) => c.padEnd([26, 20, 0][i]!)).join("")}`;
+  const row = (name: string, ...rest: readonly string[]): string => `  ${name.padEnd(26)}${rest.join(" ")}`;
   const missing = components.filter((c) => !c.built);
   const lines = [
     `Vigil ${version}: vigil start runs every component that exists today in this process.`,
     "",
     "Running:",
-    `  self-metrics: ${url}/metrics (Vigil's own metrics), ${url}/-/healthy, ${url}/-/ready`,
+    row("self-metrics", `${url}/metrics`, "(Vigil's own metrics; also /-/healthy, /-/ready)"),
   ];
   if (missing.length > 0) {
     lines.push("", "Not built yet (command, upstream default port, upstream twin):");
-    for (const c of missing) lines.push(row([`vigil ${c.command}`, `:${c.port}`, `(upstream: ${c.twin})`]));
+    for (const c of missing)
+      lines.push(row(`vigil ${c.command}`, `:${c.port}`.padEnd(7), `(upstream: ${c.twin})`));
   }
   return lines.join("\n");
 }

@@ -55,7 +55,10 @@ describe("vigil start", () => {
     assert.equal(await ready.text(), "Vigil is Ready.\n");
 
     await waitFor(() => (run.stdout.text().includes("Not built yet") ? true : undefined));
-    assert.ok(run.stdout.text().includes(`self-metrics: http://${address}/metrics`), run.stdout.text());
+    assert.match(
+      run.stdout.text(),
+      new RegExp(`^ {2}self-metrics +http://${address.replaceAll(".", "\\.")}/metrics `, "m"),
+    );
     assert.match(run.stdout.text(), /vigil server +:9090 +\(upstream: prometheus\)/);
 
     run.stop();

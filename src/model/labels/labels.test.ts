@@ -197,6 +197,7 @@ describe("LabelsBuilder", () => {
       edit: (b) => b.del("job").set("job", "x"),
       want: '{__name__="up", instance="h1", job="x"}',
     },
+    { name: "keep", edit: (b) => b.set("env", "x").keep("job", "absent"), want: '{env="x", job="api"}' },
     {
       name: "set then del",
       edit: (b) => b.set("new", "x").del("new"),

@@ -1,0 +1,17 @@
+/**
+ * `npm run bench -- <name>…` runs the named benchmarks (all when none is
+ * named). Each benchmark prints human-readable lines and, last, one JSON object.
+ */
+import { run as exposition } from "./exposition.ts";
+
+const BENCHMARKS: Record<string, () => void | Promise<void>> = { exposition };
+
+const names = process.argv.slice(2);
+for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {
+  const bench = BENCHMARKS[name];
+  if (bench === undefined) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(", ")}`);
+    process.exit(2);
+  }
+  await bench();
+}
