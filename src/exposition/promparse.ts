@@ -570,7 +570,13 @@ function typeKeyword(b: Uint8Array, s: number, e: number): MetricType | undefine
     case 5:
       return bytesEqual(b, s, "gauge") ? "gauge" : undefined;
     case 7:
-      return bytesEqual(b, s, "counter") ? "counter" : bytesEqual(b, s, "summary") ? "summary" : bytesEqual(b, s, "untyped") ? "unknown" : undefined;
+      return bytesEqual(b, s, "counter")
+        ? "counter"
+        : bytesEqual(b, s, "summary")
+          ? "summary"
+          : bytesEqual(b, s, "untyped")
+            ? "unknown"
+            : undefined;
     case 9:
       return bytesEqual(b, s, "histogram") ? "histogram" : undefined;
     default:
