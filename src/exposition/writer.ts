@@ -129,7 +129,7 @@ function openMetricsSample(
   const isCount = counts.includes(s.name) && Number.isInteger(v) && v >= 0 && v < TWO_POW_64;
   let out = `${series(sampleName(s.name, familyName, scheme), s.labels, scheme)} `;
   out += isCount ? formatInt(v) : formatOpenMetricsFloat(v);
-  if (s.timestampMs !== undefined) out += ` ${formatOpenMetricsFloat(s.timestampMs / 1000)}`;
+  if (s.timestampMs !== undefined) out += ` ${formatOpenMetricsFloat(secondsFor(s.timestampMs))}`;
   if (s.exemplar !== undefined) out += exemplar(s.exemplar, scheme);
   return `${out}\n`;
 }
@@ -137,7 +137,7 @@ function openMetricsSample(
 /** ` # {labels} value [timestamp]`; the braces are written even when empty, as the grammar requires. */
 function exemplar(e: Exemplar, scheme: EscapingScheme): string {
   let out = ` # {${labelPairs(e.labels, scheme)}} ${formatOpenMetricsFloat(e.value)}`;
-  if (e.timestampMs !== undefined) out += ` ${formatOpenMetricsFloat(e.timestampMs / 1000)}`;
+  if (e.timestampMs !== undefined) out += ` ${formatOpenMetricsFloat(secondsFor(e.timestampMs))}`;
   return out;
 }
 
@@ -184,4 +184,23 @@ function labelPairs(labels: Labels, scheme: EscapingScheme): string {
     out += `${quoteLabelName(escapeName(labels.nameAt(i), scheme, true))}="${escapeLabelValue(labels.valueAt(i))}"`;
   }
   return out;
+}
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+
+/**
+ * Seconds to write for an integer millisecond timestamp so that a reader
+ * doing Go's `int64(seconds * 1000)` (Prometheus' OpenMetrics parser
+ * truncates) gets `ms` back: `ms / 1000` itself, or the next double away from
+ * zero when the product falls just short (1001 ms: 1.001 * 1000 = 1000.9999…).
+ */
+export function secondsFor(ms: number): number {
+  let s = ms / 1000;
+  for (let k = 0; k < 4 && Math.trunc(s * 1000) !== ms; k++) {
+    f64[0] = s;
+    u64[0] += 1n; // one ulp away from zero, whatever the sign
+    s = f64[0];
+  }
+  return s;
 }
