@@ -115,3 +115,24 @@ export function lineColumn(b: Uint8Array, pos: number): { line: number; column: 
   }
   return { line, column: pos - lineStart + 1 };
 }
+
+/**
+ * Scans a quoted string `"(\\.|[^\\"])*"` whose opening quote is at `i`;
+ * `\\.` never takes a newline, and with `rawNewline` false (OpenMetrics) no
+ * newline may appear at all. Returns the offset after the closing quote, or
+ * `-1 - p` where `p` is where the scan failed.
+ */
+export function scanQuoted(b: Uint8Array, i: number, rawNewline: boolean): number {
+  const n = b.length;
+  i++;
+  while (i < n) {
+    const c = b[i];
+    if (c === 0x22) return i + 1;
+    if (c === 0x0a && !rawNewline) return -1 - i;
+    if (c === 0x5c) {
+      if (i + 1 >= n || b[i + 1] === 0x0a) return -1 - Math.min(i + 1, n - 1);
+      i += 2;
+    } else i++;
+  }
+  return -1 - Math.max(0, n - 1);
+}

@@ -14,6 +14,10 @@
  * digits, so `Number(formatFloat(f)) === f` for every finite `f`.
  */
 
+import {
+  isValidLegacyLabelName as isLegacyLabelName,
+  isValidLegacyMetricName as isLegacyMetricName,
+} from "../model/labels/validate.ts";
 import type { Format } from "./types.ts";
 
 /**
@@ -34,25 +38,8 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** True when `name` matches `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
-export function isLegacyMetricName(name: string): boolean {
-  if (name.length === 0) return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (!(isLetterOrUnderscore(c) || c === 0x3a || (i > 0 && isDigit(c)))) return false;
-  }
-  return true;
-}
-
-/** True when `name` matches `[a-zA-Z_][a-zA-Z0-9_]*`. */
-export function isLegacyLabelName(name: string): boolean {
-  if (name.length === 0) return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (!(isLetterOrUnderscore(c) || (i > 0 && isDigit(c)))) return false;
-  }
-  return true;
-}
+/** Legacy name checks live with the label model; re-exported for the writer's callers. */
+export { isLegacyLabelName, isLegacyMetricName };
 
 const NEEDS_ESCAPE_QUOTED = /[\\\n"]/;
 const NEEDS_ESCAPE_HELP = /[\\\n]/;

@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { mulberry32 as rng } from "../testing/prng.ts";
 import { parseFamilies } from "./families.ts";
 import { ParseError } from "./parser.ts";
 import { textFixtures } from "./testing/fixtures.ts";
 import type { Format } from "./types.ts";
-
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (b: Uint8Array, r: () => number) => Uint8Array;
 

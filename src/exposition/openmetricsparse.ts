@@ -1,4 +1,13 @@
-import { C_LABEL, C_LABEL_START, C_NAME, C_NAME_START, CLASS, goQuote, validUtf8 } from "./bytes.ts";
+import {
+  C_LABEL,
+  C_LABEL_START,
+  C_NAME,
+  C_NAME_START,
+  CLASS,
+  goQuote,
+  scanQuoted,
+  validUtf8,
+} from "./bytes.ts";
 import { Entry, type ParserLimits } from "./parser.ts";
 import { T, TextParser } from "./textparser.ts";
 import type { Format, MetricType } from "./types.ts";
@@ -210,29 +219,16 @@ export class OpenMetricsParser extends TextParser {
     return T.INVALID;
   }
 
-  /** `"(\\.|[^\\"\n])*"`. */
+  /** A quoted string token (see `scanQuoted`). */
   private lexQuoted(i: number, nextState: number, tok: number): number {
-    const b = this.b;
-    const n = this.n;
-    i++;
-    while (i < n) {
-      const c = b[i];
-      if (c === 0x22) {
-        this.i = i + 1;
-        this.state = nextState;
-        return tok;
-      }
-      if (c === NL) break;
-      if (c === 0x5c) {
-        if (i + 1 >= n || b[i + 1] === NL) {
-          i++;
-          break;
-        }
-        i += 2;
-      } else i++;
+    const end = scanQuoted(this.b, i, false);
+    if (end < 0) {
+      this.i = -1 - end;
+      return T.INVALID;
     }
-    this.i = Math.min(i, n - 1);
-    return T.INVALID;
+    this.i = end;
+    this.state = nextState;
+    return tok;
   }
 
   next(): Entry {

@@ -1,4 +1,14 @@
-import { C_DIGIT, C_LABEL, C_LABEL_START, C_NAME, C_NAME_START, CLASS, goQuote, validUtf8 } from "./bytes.ts";
+import {
+  C_DIGIT,
+  C_LABEL,
+  C_LABEL_START,
+  C_NAME,
+  C_NAME_START,
+  CLASS,
+  goQuote,
+  scanQuoted,
+  validUtf8,
+} from "./bytes.ts";
 import { parseFloatBytes, parseIntBytes } from "./parsefloat.ts";
 import { Entry, type ParserLimits } from "./parser.ts";
 import { T, TextParser } from "./textparser.ts";
@@ -194,25 +204,16 @@ export class PromParser extends TextParser {
     return T.COMMENT;
   }
 
-  /** `"(\\.|[^\\"])*"`; `\.` does not match a newline. */
+  /** A quoted string token (see `scanQuoted`). */
   private lexQuoted(i: number, nextState: number, tok: number): number {
-    const b = this.b;
-    const n = this.n;
-    i++;
-    while (i < n) {
-      const c = b[i];
-      if (c === 0x22) {
-        this.i = i + 1;
-        this.state = nextState;
-        return tok;
-      }
-      if (c === 0x5c) {
-        if (i + 1 >= n || b[i + 1] === NL) break;
-        i += 2;
-      } else i++;
+    const end = scanQuoted(this.b, i, true);
+    if (end < 0) {
+      this.i = -1 - end;
+      return T.INVALID;
     }
-    this.i = Math.min(i, n);
-    return T.INVALID;
+    this.i = end;
+    this.state = nextState;
+    return tok;
   }
 
   private nextToken(): number {

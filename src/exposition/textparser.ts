@@ -174,35 +174,15 @@ export abstract class TextParser implements Parser {
     return Labels.fromFlatUnsorted(flat);
   }
 
-  /** Records a label's offsets, growing the offset array when needed. */
+  /** Records a label's offsets. */
   protected pushLabel(ns: number, ne: number, vs: number, ve: number): void {
-    if (this.labLen + 4 > this.lab.length) {
-      const grown = new Int32Array(this.lab.length * 2);
-      grown.set(this.lab);
-      this.lab = grown;
-    }
-    const lab = this.lab;
-    const k = this.labLen;
-    lab[k] = ns;
-    lab[k + 1] = ne;
-    lab[k + 2] = vs;
-    lab[k + 3] = ve;
-    this.labLen = k + 4;
+    this.lab = pushQuad(this.lab, this.labLen, ns, ne, vs, ve);
+    this.labLen += 4;
   }
 
   protected pushExemplarLabel(ns: number, ne: number, vs: number, ve: number): void {
-    if (this.exLen + 4 > this.ex.length) {
-      const grown = new Int32Array(this.ex.length * 2);
-      grown.set(this.ex);
-      this.ex = grown;
-    }
-    const ex = this.ex;
-    const k = this.exLen;
-    ex[k] = ns;
-    ex[k + 1] = ne;
-    ex[k + 2] = vs;
-    ex[k + 3] = ve;
-    this.exLen = k + 4;
+    this.ex = pushQuad(this.ex, this.exLen, ns, ne, vs, ve);
+    this.exLen += 4;
   }
 
   /** Parses a float token, throwing upstream's error wording on failure. */
@@ -265,4 +245,25 @@ function duplicateName(flat: string[]): string | undefined {
     seen.add(flat[i]);
   }
   return undefined;
+}
+
+/** Writes four offsets at `len`, growing (a copy of) the array when full. */
+function pushQuad(
+  arr: Int32Array<ArrayBuffer>,
+  len: number,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+): Int32Array<ArrayBuffer> {
+  if (len + 4 > arr.length) {
+    const grown = new Int32Array(arr.length * 2);
+    grown.set(arr);
+    arr = grown;
+  }
+  arr[len] = a;
+  arr[len + 1] = b;
+  arr[len + 2] = c;
+  arr[len + 3] = d;
+  return arr;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { RE2JS } from "re2js";
+import { mulberry32 as prng } from "../../testing/prng.ts";
 import type { FastPathKind } from "./regex.ts";
 import { FastRegexMatcher, MAX_ENGINE_REGEX_LENGTH, MAX_REGEX_LENGTH, RegexError } from "./regex.ts";
 
@@ -161,18 +162,6 @@ describe("FastRegexMatcher.cached", () => {
     assert.throws(() => FastRegexMatcher.cached("cached("), RegexError);
   });
 });
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("property: fast matcher equals re2js on random simple patterns", () => {
   const rand = prng(20240601);
