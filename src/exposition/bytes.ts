@@ -120,7 +120,7 @@ export function lineColumn(b: Uint8Array, pos: number): { line: number; column: 
  * Scans a quoted string `"(\\.|[^\\"])*"` whose opening quote is at `i`;
  * `\\.` never takes a newline, and with `rawNewline` false (OpenMetrics) no
  * newline may appear at all. Returns the offset after the closing quote, or
- * `-1 - p` where `p` is where the scan failed.
+ * `-1 - p` where `p` is where the scan failed (`b.length` when it ran off the end).
  */
 export function scanQuoted(b: Uint8Array, i: number, rawNewline: boolean): number {
   const n = b.length;
@@ -134,5 +134,5 @@ export function scanQuoted(b: Uint8Array, i: number, rawNewline: boolean): numbe
       i += 2;
     } else i++;
   }
-  return -1 - Math.max(0, n - 1);
+  return -1 - n;
 }

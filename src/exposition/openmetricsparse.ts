@@ -55,7 +55,6 @@ export class OpenMetricsParser extends TextParser {
 
   constructor(b: Uint8Array, opts: ParserLimits & { readonly strict?: boolean } = {}) {
     super(b, opts);
-    this.textQuoteEscapes = true;
     this.strictSyntax = opts.strict ?? false;
   }
 
@@ -187,7 +186,7 @@ export class OpenMetricsParser extends TextParser {
     let j = i + 1;
     while (j < n) {
       const c = b[j];
-      if (c === SP || c === NL) break;
+      if (c === SP || c === NL || c === 0) break;
       j++;
     }
     if (j === i + 1) {
@@ -223,7 +222,7 @@ export class OpenMetricsParser extends TextParser {
   private lexQuoted(i: number, nextState: number, tok: number): number {
     const end = scanQuoted(this.b, i, false);
     if (end < 0) {
-      this.i = -1 - end;
+      this.i = Math.min(-1 - end, this.n - 1);
       return T.INVALID;
     }
     this.i = end;
@@ -409,6 +408,6 @@ export class OpenMetricsParser extends TextParser {
       const shown = Number.isNaN(s) ? "NaN" : s > 0 ? "+Inf" : "-Inf";
       throw this.errorAt(this.tokStart + 1, `invalid ${what} ${shown}`);
     }
-    return Math.trunc(s * 1000);
+    return Math.trunc(s * 1000) + 0; // + 0 turns -0 into 0, as Go's int64 conversion does
   }
 }

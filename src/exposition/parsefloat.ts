@@ -198,5 +198,7 @@ export function parseIntBytes(b: Uint8Array, start: number, end: number): number
     const limit = neg ? "9223372036854775808" : "9223372036854775807";
     if (latin1(b, first, end) > limit) return undefined;
   }
-  return neg ? -v : v;
+  // Past 15 digits the running sum rounds at each step; Number() rounds once, correctly.
+  if (digits > 15) v = Number(latin1(b, first, end));
+  return neg && v !== 0 ? -v : v;
 }

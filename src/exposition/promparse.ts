@@ -42,7 +42,7 @@ export class PromParser extends TextParser {
 
   constructor(b: Uint8Array, opts: ParserLimits & { readonly expfmt?: boolean } = {}) {
     super(b, opts);
-    this.textQuoteEscapes = false;
+    this.virtualNewline = true;
     this.expfmt = opts.expfmt ?? false;
   }
 
@@ -102,8 +102,9 @@ export class PromParser extends TextParser {
           this.state = S_LABELS;
           return T.BOPEN;
         }
-        if (c !== NL) {
-          while (i < this.n && (c = b[i]) !== 0x20 && c !== 0x09 && c !== NL && c !== 0x7b) i++;
+        if (c !== NL && c !== 0) {
+          // `[^{ \t\n]+`; the lexer upstream never matches a NUL byte in a token.
+          while (i < this.n && (c = b[i]) !== 0x20 && c !== 0x09 && c !== NL && c !== 0x7b && c !== 0) i++;
           this.i = i;
           this.state = S_TIMESTAMP;
           return T.VALUE;
@@ -240,6 +241,7 @@ export class PromParser extends TextParser {
         case T.TYPE:
           return this.parseMetadata(t);
         case T.COMMENT: {
+          this.textEscapes = "none";
           this.textS = this.tokStart;
           this.textE = this.i;
           const t2 = this.nextToken();
@@ -274,6 +276,7 @@ export class PromParser extends TextParser {
 
   private parseMetadata(t: number): Entry {
     const kind = t === T.HELP ? "HELP" : "TYPE";
+    this.textEscapes = "help";
     const t2 = this.nextToken();
     if (t2 !== T.MNAME) {
       if (this.expfmt && this.at(this.tokStart) === NL) {
@@ -411,7 +414,7 @@ export class PromParser extends TextParser {
       if (ts === undefined) {
         throw this.errorAt(
           this.tokStart,
-          `strconv.ParseInt: parsing ${goQuote(this.b, this.tokStart, this.i)}: value out of range`,
+          `strconv.ParseInt: parsing ${goQuote(this.b, this.tokStart, this.i)}: value out of range while parsing: ${goQuote(this.b, this.start, this.i)}`,
         );
       }
       this.timestampMs = ts;
@@ -539,6 +542,7 @@ export class PromParser extends TextParser {
     const te = lineEnd(b, ts);
     // An all-blank rest of line is empty text upstream (rule order); leave it to the token path.
     if (te === ts || b[ts] === 0x20 || b[ts] === 0x09) return FAST_MISS;
+    this.textEscapes = "help";
     if (isHelp) {
       if (!validUtf8(b, ts, te)) return FAST_MISS;
     } else {

@@ -98,7 +98,10 @@ export abstract class TextParser implements Parser {
   type: MetricType = "unknown";
   protected textS = 0;
   protected textE = 0;
-  protected textQuoteEscapes = true;
+  /** How `text()` undoes escapes: HELP of the classic format (`\\`, `\n`), OpenMetrics (also `\"`), or not at all (comments). */
+  protected textEscapes: "help" | "full" | "none" = "full";
+  /** The classic format reads the input as if it ended with a newline (upstream appends one). */
+  protected virtualNewline = false;
 
   protected readonly fr: FloatResult = { value: 0, error: undefined };
   private lineNo = 1;
@@ -133,7 +136,8 @@ export abstract class TextParser implements Parser {
   }
 
   text(): string {
-    return decodeEscaped(this.b, this.textS, this.textE, this.textQuoteEscapes);
+    if (this.textEscapes === "none") return new TextDecoder().decode(this.b.subarray(this.textS, this.textE));
+    return decodeEscaped(this.b, this.textS, this.textE, this.textEscapes === "full");
   }
 
   labels(): Labels {
@@ -201,7 +205,11 @@ export abstract class TextParser implements Parser {
   /** Upstream's `parseError`: "<exp>, got "<token>" (KIND) while parsing: "<line so far>"". */
   protected tokenError(expected: string, got: number): ParseError {
     const e = Math.min(this.n, this.i + 1);
-    const detail = `${expected}, got ${goQuote(this.b, this.tokStart, e)} ("${TOKEN_NAMES[got]}") while parsing: ${goQuote(this.b, this.start, e)}`;
+    // Upstream's classic-format lexer sees the newline it appended; show it too.
+    const nl = this.virtualNewline && this.i + 1 > this.n && this.tokStart <= this.n ? '\\n"' : '"';
+    const token = goQuote(this.b, Math.min(this.tokStart, e), e).slice(0, -1) + nl;
+    const line = goQuote(this.b, this.start, e).slice(0, -1) + nl;
+    const detail = `${expected}, got ${token} ("${TOKEN_NAMES[got]}") while parsing: ${line}`;
     return this.errorAt(this.tokStart, detail);
   }
 
