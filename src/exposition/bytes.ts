@@ -118,19 +118,21 @@ export function lineColumn(b: Uint8Array, pos: number): { line: number; column: 
 
 /**
  * Scans a quoted string `"(\\.|[^\\"])*"` whose opening quote is at `i`;
- * `\\.` never takes a newline, and with `rawNewline` false (OpenMetrics) no
- * newline may appear at all. Returns the offset after the closing quote, or
- * `-1 - p` where `p` is where the scan failed (`b.length` when it ran off the end).
+ * `\\.` never takes a newline. With `rawNewline` false no newline may appear
+ * at all (OpenMetrics label values); with `nul` false a NUL byte ends the scan
+ * (upstream's lexers only let NUL through in label values, HELP and comments).
+ * Returns the offset after the closing quote, or `-1 - p` where `p` is where
+ * the scan failed (`b.length` when it ran off the end).
  */
-export function scanQuoted(b: Uint8Array, i: number, rawNewline: boolean): number {
+export function scanQuoted(b: Uint8Array, i: number, rawNewline: boolean, nul: boolean): number {
   const n = b.length;
   i++;
   while (i < n) {
     const c = b[i];
     if (c === 0x22) return i + 1;
-    if (c === 0x0a && !rawNewline) return -1 - i;
+    if ((c === 0x0a && !rawNewline) || (c === 0 && !nul)) return -1 - i;
     if (c === 0x5c) {
-      if (i + 1 >= n || b[i + 1] === 0x0a) return -1 - Math.min(i + 1, n - 1);
+      if (i + 1 >= n || b[i + 1] === 0x0a || (b[i + 1] === 0 && !nul)) return -1 - Math.min(i + 1, n - 1);
       i += 2;
     } else i++;
   }

@@ -71,7 +71,12 @@ export function parseFamilies(
 ): MetricFamily[] {
   const mode = opts.mode ?? "scrape";
   if (mode === "scrape" && body.length === 0) return [];
-  const p = newParser(body, format, { ...opts, expfmt: mode === "strict", strict: mode === "strict" });
+  const p = newParser(body, format, {
+    ...opts,
+    expfmt: mode === "strict",
+    strict: mode === "strict",
+    normalizeFloatLabels: mode !== "strict",
+  });
   const validator: ExpositionValidator | undefined =
     mode === "strict"
       ? format === "openmetrics"

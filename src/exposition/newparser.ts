@@ -12,6 +12,12 @@ export interface NewParserOptions extends ParserLimits {
   readonly expfmt?: boolean;
   /** For OpenMetrics: follow the specification's grammar where Prometheus is lenient. */
   readonly strict?: boolean;
+  /**
+   * Rewrite the `le` label of histograms and the `quantile` label of summaries
+   * in OpenMetrics float form (`1` → `1.0`), as Prometheus 3 stores them.
+   * Default true; strict validation turns it off to see the spelling as written.
+   */
+  readonly normalizeFloatLabels?: boolean;
 }
 
 /** A parser for `body` in the given format. */

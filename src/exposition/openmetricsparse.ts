@@ -28,6 +28,9 @@ const S_ETIMESTAMP = 10;
 const NL = 0x0a;
 const SP = 0x20;
 
+/** What may follow `# ` in OpenMetrics. */
+const KEYWORDS = ["HELP ", "TYPE ", "UNIT ", "EOF"];
+
 const OM_TYPES: ReadonlySet<string> = new Set([
   "counter",
   "gauge",
@@ -62,13 +65,15 @@ export class OpenMetricsParser extends TextParser {
     const b = this.b;
     const n = this.n;
     let i = this.i;
-    this.tokStart = i;
+    // Like upstream, EOF leaves the previous token's start in place (it shows in messages).
     if (i >= n) return T.EOF;
+    this.tokStart = i;
     let c = b[i];
     switch (this.state) {
       case S_INIT:
         if (c === 0x23 /* # */) {
           if (i + 1 < n && b[i + 1] === SP) return this.lexComment(i + 2);
+          this.i = Math.min(i + 1, n - 1); // the offending byte is part of the INVALID token upstream shows
           break;
         }
         if (c === 0x7b) {
@@ -147,6 +152,11 @@ export class OpenMetricsParser extends TextParser {
             this.state = S_EXEMPLAR;
             return T.COMMENT;
           }
+          // Upstream's lexer does not back up: once it has read ` # `, anything but `{` is INVALID.
+          if (this.state === S_TIMESTAMP && i + 2 < n && b[i + 1] === 0x23 && b[i + 2] === SP) {
+            this.i = Math.min(i + 3, n - 1);
+            break;
+          }
           const j = this.spaceToken(i);
           if (j < 0) break;
           this.i = j;
@@ -214,13 +224,23 @@ export class OpenMetricsParser extends TextParser {
       this.state = S_INIT;
       return T.EOFWORD;
     }
-    this.i = Math.min(i, n - 1);
+    // The INVALID token runs through the first byte no keyword accepts, as upstream shows it.
+    let k = 0;
+    for (const word of KEYWORDS) {
+      let m = 0;
+      while (m < word.length && i + m < n && b[i + m] === word.charCodeAt(m)) m++;
+      k = Math.max(k, m);
+    }
+    this.i = Math.min(i + k, n - 1);
     return T.INVALID;
   }
 
   /** A quoted string token (see `scanQuoted`). */
   private lexQuoted(i: number, nextState: number, tok: number): number {
-    const end = scanQuoted(this.b, i, false);
+    // Label values refuse a raw newline; quoted names (outside exemplars) allow it.
+    // Only label values outside exemplars let a NUL through (upstream's sLValue).
+    const inExemplar = this.state === S_EXEMPLAR || this.state === S_EVALUE;
+    const end = scanQuoted(this.b, i, tok !== T.LVALUE && !inExemplar, this.state === S_LVALUE);
     if (end < 0) {
       this.i = Math.min(-1 - end, this.n - 1);
       return T.INVALID;

@@ -257,6 +257,8 @@ describe("PromParser errors", () => {
     ['a{b="\xff"} 1\n', '1:6: invalid UTF-8 label value: "\\"\\xff\\""'],
     ['a{\xff="foo"} 1\n', '1:3: expected label name, got "\\xff" ("INVALID") while parsing: "a{\\xff"'],
     ["# HELP a \xff\n", '1:10: help text "\\xff" is not a valid utf8 string'],
+    // golex never matches a NUL byte inside a token, quoted names included.
+    ['{"a\x00b"} 1\n', '1:2: expected label name, got "\\"a\\x00" ("INVALID") while parsing: "{\\"a\\x00"'],
     ['a{b=\x00"ssss"} 1\n', '1:5: expected label value, got "\\x00" ("INVALID") while parsing: "a{b=\\x00"'],
     [
       "a 0 1\x00",

@@ -55,8 +55,8 @@ export class PromParser extends TextParser {
     const b = this.b;
     let i = this.i;
     let c = this.at(i);
+    if (c < 0) return T.EOF; // the previous token's start stays, as upstream
     this.tokStart = i;
-    if (c < 0) return T.EOF;
     if (c === 0x20 || c === 0x09) {
       do c = this.at(++i);
       while (c === 0x20 || c === 0x09);
@@ -207,7 +207,7 @@ export class PromParser extends TextParser {
 
   /** A quoted string token (see `scanQuoted`). */
   private lexQuoted(i: number, nextState: number, tok: number): number {
-    const end = scanQuoted(this.b, i, true);
+    const end = scanQuoted(this.b, i, true, tok === T.LVALUE);
     if (end < 0) {
       this.i = -1 - end;
       return T.INVALID;

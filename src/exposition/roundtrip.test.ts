@@ -56,4 +56,17 @@ describe("families", () => {
     assert.equal(fams[0].samples[0].exemplar?.timestampMs, 1795313338001);
     assertRoundTrip(body, "openmetrics");
   });
+
+  it("stores le and quantile in OpenMetrics float form in scrape mode, as Prometheus 3 does", () => {
+    const body = Buffer.from(
+      '# TYPE h histogram\nh_bucket{le="1"} 0\nh_bucket{le="+INF"} 1\n# TYPE s summary\ns{quantile="0"} 1\n# TYPE g gauge\ng{le="1"} 1\n',
+    );
+    const labels = (mode: "scrape" | "strict") =>
+      parseFamilies(body, "prometheus-text", { mode }).flatMap((f) =>
+        f.samples.map((x) => x.labels.toString()),
+      );
+    assert.deepEqual(labels("scrape"), ['{le="1.0"}', '{le="+Inf"}', '{quantile="0.0"}', '{le="1"}']);
+    // Strict mode keeps the spelling as written, so the validators can judge it.
+    assert.deepEqual(labels("strict").slice(0, 2), ['{le="1"}', '{le="+INF"}']);
+  });
 });

@@ -1,5 +1,6 @@
 import { Labels } from "../model/labels/labels.ts";
 import { decodeEscaped, goQuote, lineColumn } from "./bytes.ts";
+import { formatOpenMetricsFloat } from "./escape.ts";
 import { type FloatResult, parseFloatBytes } from "./parsefloat.ts";
 import {
   DEFAULT_MAX_BODY_BYTES,
@@ -107,8 +108,12 @@ export abstract class TextParser implements Parser {
   private lineNo = 1;
   private lineScan = 0;
 
-  constructor(b: Uint8Array, limits: ParserLimits = {}) {
+  /** Rewrite `le`/`quantile` values in OpenMetrics float form, as Prometheus 3 does. */
+  protected readonly normalizeFloatLabels: boolean;
+
+  constructor(b: Uint8Array, limits: ParserLimits & { readonly normalizeFloatLabels?: boolean } = {}) {
     const maxBody = limits.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.normalizeFloatLabels = limits.normalizeFloatLabels ?? true;
     this.b = b;
     this.n = b.length;
     this.maxLineBytes = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -166,11 +171,22 @@ export abstract class TextParser implements Parser {
   private buildLabels(withName: boolean): Labels {
     const b = this.b;
     const flat: string[] = withName ? ["__name__", this.metricName()] : [];
+    const normalize = !this.normalizeFloatLabels
+      ? ""
+      : this.type === "histogram"
+        ? "le"
+        : this.type === "summary"
+          ? "quantile"
+          : "";
     for (let k = 0; k < this.labLen; k += 4) {
-      flat.push(
-        decodeEscaped(b, this.lab[k], this.lab[k + 1], true),
-        decodeEscaped(b, this.lab[k + 2], this.lab[k + 3], true),
-      );
+      const name = decodeEscaped(b, this.lab[k], this.lab[k + 1], true);
+      let value = decodeEscaped(b, this.lab[k + 2], this.lab[k + 3], true);
+      // Prometheus 3 stores `le` of histograms and `quantile` of summaries in
+      // OpenMetrics float form (le="1" → "1.0"), so both formats give one series.
+      if (name === normalize && parseFloatBytes(b, this.lab[k + 2], this.lab[k + 3], this.fr)) {
+        value = formatOpenMetricsFloat(this.fr.value);
+      }
+      flat.push(name, value);
     }
     const dup = duplicateName(flat);
     if (dup !== undefined)

@@ -236,7 +236,8 @@ describe("parseFamilies grouping", () => {
           "histogram",
           undefined,
           undefined,
-          ['h_bucket{le="1"}=0', 'h_bucket{le="+Inf"}=1', "h_count{}=1", "h_sum{}=1"],
+          // Scrape mode stores `le` in OpenMetrics float form, as Prometheus 3 does.
+          ['h_bucket{le="1.0"}=0', 'h_bucket{le="+Inf"}=1', "h_count{}=1", "h_sum{}=1"],
         ],
       ],
     ],
