@@ -26,6 +26,11 @@ function buildClasses(): Uint8Array {
 
 const decoder = new TextDecoder("utf-8");
 
+/** `b[start:end)` decoded as UTF-8, with the module's one decoder. */
+export function decodeUtf8(b: Uint8Array, start: number, end: number): string {
+  return decoder.decode(b.subarray(start, end));
+}
+
 /**
  * Decodes `b[start:end)` as UTF-8 and undoes the escapes `\\`, `\"` and `\n`
  * (and only `\\` and `\n` when `withQuote` is false, as for HELP in the

@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { loadCorpus } from "../../conformance/exposition/corpus.ts";
 import { parseFamilies } from "./families.ts";
 import { OpenMetricsParser } from "./openmetricsparse.ts";
-import { Entry, ParseError, type ParserLimits } from "./parser.ts";
+import { Entry, type ParserLimits } from "./parser.ts";
+import { errorOf } from "./testing/errors.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 /** One byte per char: for inputs with raw (invalid UTF-8 or NUL) bytes. */
@@ -28,17 +29,6 @@ function entries(body: Uint8Array, opts: Opts = {}): Row[] {
     else out.push(["unexpected entry", e]);
   }
   return out;
-}
-
-function errorOf(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ParseError, `expected a ParseError, got ${e}`);
-    assert.equal(e.message, `${e.line}:${e.column}: ${e.detail}`);
-    return e;
-  }
-  assert.fail("no error was thrown");
 }
 
 describe("OpenMetricsParser entries", () => {

@@ -4,6 +4,7 @@ import {
   C_NAME,
   C_NAME_START,
   CLASS,
+  decodeUtf8,
   goQuote,
   scanQuoted,
   validUtf8,
@@ -320,7 +321,7 @@ export class OpenMetricsParser extends TextParser {
   }
 
   private parseType(): MetricType {
-    const s = new TextDecoder().decode(this.b.subarray(this.textS, this.textE));
+    const s = decodeUtf8(this.b, this.textS, this.textE);
     if (!OM_TYPES.has(s)) throw this.errorAt(this.textS, `invalid metric type ${JSON.stringify(s)}`);
     return s as MetricType;
   }

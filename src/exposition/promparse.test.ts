@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { loadCorpus } from "../../conformance/exposition/corpus.ts";
 import { parseFamilies } from "./families.ts";
-import { Entry, ParseError, type ParserLimits } from "./parser.ts";
+import { Entry, type ParserLimits } from "./parser.ts";
 import { PromParser } from "./promparse.ts";
+import { errorOf } from "./testing/errors.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 /** One byte per char: for inputs with raw (invalid UTF-8 or NUL) bytes. */
@@ -25,18 +26,6 @@ function entries(body: Uint8Array, opts: ParserLimits = {}): Row[] {
     else out.push(["unexpected entry", e]);
   }
   return out;
-}
-
-/** The ParseError `fn` throws, checked for its shape. */
-function errorOf(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ParseError, `expected a ParseError, got ${e}`);
-    assert.equal(e.message, `${e.line}:${e.column}: ${e.detail}`);
-    return e;
-  }
-  assert.fail("no error was thrown");
 }
 
 // Counts the series and metadata lines the fast path (`fastLine`) served, to

@@ -5,6 +5,7 @@ import {
   C_NAME,
   C_NAME_START,
   CLASS,
+  decodeUtf8,
   goQuote,
   scanQuoted,
   validUtf8,
@@ -336,7 +337,7 @@ export class PromParser extends TextParser {
   private parseType(): MetricType {
     const t = typeKeyword(this.b, this.textS, this.textE);
     if (t === undefined) {
-      const s = new TextDecoder().decode(this.b.subarray(this.textS, this.textE));
+      const s = decodeUtf8(this.b, this.textS, this.textE);
       throw this.errorAt(this.textS, `invalid metric type ${JSON.stringify(s)}`);
     }
     return t;

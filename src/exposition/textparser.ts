@@ -1,5 +1,5 @@
 import { Labels } from "../model/labels/labels.ts";
-import { decodeEscaped, goQuote, lineColumn } from "./bytes.ts";
+import { decodeEscaped, decodeUtf8, goQuote, lineColumn } from "./bytes.ts";
 import { formatOpenMetricsFloat } from "./escape.ts";
 import { type FloatResult, parseFloatBytes } from "./parsefloat.ts";
 import {
@@ -141,7 +141,7 @@ export abstract class TextParser implements Parser {
   }
 
   text(): string {
-    if (this.textEscapes === "none") return new TextDecoder().decode(this.b.subarray(this.textS, this.textE));
+    if (this.textEscapes === "none") return decodeUtf8(this.b, this.textS, this.textE);
     return decodeEscaped(this.b, this.textS, this.textE, this.textEscapes === "full");
   }
 
