@@ -1,0 +1,333 @@
+/**
+ * The head block: the newest samples, in memory, appendable. Series are
+ * found by label hash, indexed by an in-memory inverted index, and keep their
+ * samples as XOR chunks in a shared slab-backed ChunkStore. The WAL (when
+ * given) makes every commit durable before it becomes visible.
+ */
+import type { Labels } from "../../model/labels/labels.ts";
+import {
+  errDuplicateSampleForTimestamp,
+  errOutOfBounds,
+  errOutOfOrderSample,
+  errTooOldSample,
+} from "../../storage/errors.ts";
+import { ChunkStore } from "../chunkenc/store.ts";
+import { MemPostings } from "../index/postings.ts";
+import { MemTombstones } from "../tombstones/tombstones.ts";
+import { HeadAppender } from "./appender.ts";
+import { Isolation } from "./isolation.ts";
+import { computeChunkEndTime, MemSeries, rangeEnd, SAMPLES_PER_CHUNK } from "./series.ts";
+
+/** Where committed batches go before they are applied: the WAL, or nothing. */
+export interface WalLog {
+  log(...records: Uint8Array[]): void;
+}
+
+export interface HeadOptions {
+  /** Width of a head chunk range and of the first compaction level, ms (2h). */
+  chunkRange: number;
+  /** How far behind the newest sample an out-of-order sample is still accepted, ms; 0 disables. */
+  oooTimeWindow: number;
+  /** Out-of-order samples buffered per series before they are sealed into a chunk. */
+  oooCapMax: number;
+}
+
+export const defaultHeadOptions: HeadOptions = {
+  chunkRange: 2 * 3600 * 1000,
+  oooTimeWindow: 0,
+  oooCapMax: 32,
+};
+
+export class Head {
+  readonly opts: HeadOptions;
+  readonly store = new ChunkStore();
+  readonly postings = new MemPostings();
+  readonly iso = new Isolation();
+  readonly tombstones = new MemTombstones();
+  readonly series = new Map<number, MemSeries>();
+  private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
+  private lastRef = 0;
+  wal: WalLog | null = null;
+  /** Oldest and newest sample timestamps held (Infinity / -Infinity when empty). */
+  minT = Infinity;
+  maxT = -Infinity;
+  /** Samples before this belong to persisted blocks: appending there is out of bounds. */
+  minValidTime = -Infinity;
+  /** Append batches started, for the per-series pending state. */
+  batches = 0;
+  /** Counters exposed as prometheus_tsdb_head_* metrics. */
+  readonly stats = {
+    samplesAppended: 0,
+    oooSamplesAppended: 0,
+    outOfOrder: 0,
+    outOfBounds: 0,
+    tooOld: 0,
+    seriesCreated: 0,
+    seriesRemoved: 0,
+    chunksCreated: 0,
+    chunksRemoved: 0,
+  };
+
+  constructor(opts: Partial<HeadOptions> = {}) {
+    this.opts = { ...defaultHeadOptions, ...opts };
+  }
+
+  appender(): HeadAppender {
+    return new HeadAppender(this);
+  }
+
+  numSeries(): number {
+    return this.series.size;
+  }
+
+  /** The series with exactly these labels, if the head has it. */
+  getByLabels(labels: Labels): MemSeries | undefined {
+    const hit = this.byHash.get(labels.hash());
+    if (hit === undefined) return undefined;
+    if (!Array.isArray(hit)) return hit.labels.equals(labels) ? hit : undefined;
+    for (const s of hit) if (s.labels.equals(labels)) return s;
+    return undefined;
+  }
+
+  /** Finds or creates the series; `ref` is the id to give it when created (WAL replay). */
+  getOrCreate(labels: Labels, ref = 0): MemSeries {
+    const found = this.getByLabels(labels);
+    if (found !== undefined) return found;
+    if (ref === 0) ref = ++this.lastRef;
+    else if (ref > this.lastRef) this.lastRef = ref;
+    const s = new MemSeries(ref, labels);
+    this.series.set(ref, s);
+    const h = labels.hash();
+    const hit = this.byHash.get(h);
+    if (hit === undefined) this.byHash.set(h, s);
+    else if (Array.isArray(hit)) hit.push(s);
+    else this.byHash.set(h, [hit, s]);
+    this.postings.add(ref, labels);
+    this.stats.seriesCreated++;
+    return s;
+  }
+
+  /**
+   * Whether `t` can be appended to `s` given what the batch already holds:
+   * "inorder", "ooo", "skip" (same timestamp and value again), or throws
+   * upstream's error. Mirrors memSeries.appendable.
+   */
+  appendable(s: MemSeries, t: number, v: number, pendingMaxT: number, pendingLastV: number): 0 | 1 | 2 {
+    const minValid = this.appendableMinValidTime();
+    if (t >= minValid) {
+      if (t > pendingMaxT) return INORDER;
+      if (t === pendingMaxT) {
+        if (!sameBits(v, pendingLastV)) throw errDuplicateSampleForTimestamp();
+        return SKIP;
+      }
+    }
+    const window = this.opts.oooTimeWindow;
+    if (window > 0) {
+      if (t >= Math.max(this.maxT, pendingMaxT) - window) return OOO;
+      this.stats.tooOld++;
+      throw errTooOldSample();
+    }
+    if (t < minValid) {
+      this.stats.outOfBounds++;
+      throw errOutOfBounds();
+    }
+    this.stats.outOfOrder++;
+    throw errOutOfOrderSample();
+  }
+
+  /** The oldest time an in-order sample may have: keeps appends out of the range being compacted. */
+  appendableMinValidTime(): number {
+    return Math.max(this.minValidTime, this.maxT - this.opts.chunkRange / 2);
+  }
+
+  /** Appends a sample known to be newer than the series' maxT. */
+  appendInOrder(s: MemSeries, t: number, v: number): void {
+    const store = this.store;
+    if (s.head < 0) this.openHeadChunk(s, t);
+    else {
+      const n = s.headCount;
+      if (n === SAMPLES_PER_CHUNK / 4) s.nextAt = computeChunkEndTime(s.headMinT, s.maxT, s.nextAt, 4);
+      if (t >= s.nextAt || n >= SAMPLES_PER_CHUNK * 2) {
+        s.chunks.push(store.seal(s.head), s.headMinT, s.maxT);
+        this.openHeadChunk(s, t);
+      }
+    }
+    s.head = store.append(s.head, t, v);
+    s.headCount++;
+    s.maxT = t;
+    s.lastV = v;
+    if (t < this.minT) this.minT = t;
+    if (t > this.maxT) this.maxT = t;
+    this.stats.samplesAppended++;
+  }
+
+  private openHeadChunk(s: MemSeries, t: number): void {
+    s.head = this.store.open();
+    s.headMinT = t;
+    s.headCount = 0;
+    s.nextAt = rangeEnd(t, this.opts.chunkRange);
+    this.stats.chunksCreated++;
+  }
+
+  /** Inserts an out-of-order sample into the series' buffer, sealing it into a chunk when full. */
+  appendOOO(s: MemSeries, t: number, v: number): boolean {
+    let ts = s.oooTs;
+    let vs = s.oooVs;
+    if (ts === null || vs === null) {
+      ts = s.oooTs = [];
+      vs = s.oooVs = [];
+    }
+    let lo = 0;
+    let hi = ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ts[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < ts.length && ts[lo] === t) return false;
+    ts.splice(lo, 0, t);
+    vs.splice(lo, 0, v);
+    if (ts.length >= this.opts.oooCapMax) this.sealOOO(s);
+    if (t < this.minT) this.minT = t;
+    this.stats.oooSamplesAppended++;
+    return true;
+  }
+
+  private sealOOO(s: MemSeries): void {
+    const ts = s.oooTs!;
+    const vs = s.oooVs!;
+    let h = this.store.open();
+    for (let i = 0; i < ts.length; i++) h = this.store.append(h, ts[i]!, vs[i]!);
+    h = this.store.seal(h);
+    s.oooChunks ??= [];
+    s.oooChunks.push(h, ts[0]!, ts[ts.length - 1]!);
+    ts.length = 0;
+    vs.length = 0;
+  }
+
+  /**
+   * Drops every sample before `mint` (they are in blocks now): frees chunks,
+   * removes series left empty. Samples in a chunk that straddles `mint` stay
+   * until the whole chunk is older.
+   */
+  truncate(mint: number): { seriesRemoved: number; chunksRemoved: number } {
+    let seriesRemoved = 0;
+    let chunksRemoved = 0;
+    const removed: number[] = [];
+    for (const s of this.series.values()) {
+      chunksRemoved += this.truncateSeries(s, mint);
+      if (s.empty()) {
+        removed.push(s.ref);
+        this.deleteSeries(s);
+      }
+    }
+    seriesRemoved = removed.length;
+    if (removed.length > 0) {
+      this.postings.delete(new Set(removed));
+      this.tombstones.deleteTombstones(removed);
+    }
+    this.tombstones.truncateBefore(mint);
+    if (mint > this.minValidTime) this.minValidTime = mint;
+    this.recomputeMinT();
+    // In-order data before mint is persisted: the head's range starts at mint even
+    // where a chunk still holds older samples (out-of-order data is tracked apart).
+    if (this.minT < mint && this.minT !== Infinity) this.minT = mint;
+    this.stats.seriesRemoved += seriesRemoved;
+    this.stats.chunksRemoved += chunksRemoved;
+    return { seriesRemoved, chunksRemoved };
+  }
+
+  private truncateSeries(s: MemSeries, mint: number): number {
+    let removed = 0;
+    const c = s.chunks;
+    let drop = 0;
+    while (drop < c.length && c[drop + 2]! < mint) {
+      this.store.free(c[drop]!);
+      drop += 3;
+    }
+    if (drop > 0) {
+      c.splice(0, drop);
+      s.firstChunkId += drop / 3;
+      removed += drop / 3;
+    }
+    if (s.head >= 0 && s.maxT < mint) {
+      this.store.free(s.head);
+      s.head = -1;
+      s.headCount = 0;
+      s.firstChunkId++;
+      removed++;
+    }
+    const o = s.oooChunks;
+    if (o !== null) {
+      for (let i = 0; i < o.length; ) {
+        if (o[i + 2]! < mint) {
+          this.store.free(o[i]!);
+          o.splice(i, 3);
+          removed++;
+        } else i += 3;
+      }
+    }
+    if (s.oooTs !== null) {
+      let n = 0;
+      while (n < s.oooTs.length && s.oooTs[n]! < mint) n++;
+      if (n > 0) {
+        s.oooTs.splice(0, n);
+        s.oooVs!.splice(0, n);
+      }
+    }
+    return removed;
+  }
+
+  private deleteSeries(s: MemSeries): void {
+    s.deleted = true;
+    this.series.delete(s.ref);
+    const h = s.labels.hash();
+    const hit = this.byHash.get(h);
+    if (hit === s) this.byHash.delete(h);
+    else if (Array.isArray(hit)) {
+      const rest = hit.filter((x) => x !== s);
+      if (rest.length === 1) this.byHash.set(h, rest[0]!);
+      else this.byHash.set(h, rest);
+    }
+  }
+
+  private recomputeMinT(): void {
+    let min = Infinity;
+    for (const s of this.series.values()) {
+      const t = s.minTime();
+      if (t < min) min = t;
+    }
+    this.minT = min;
+  }
+
+  /** Oldest out-of-order sample still held, Infinity when none. */
+  oooMinTime(): number {
+    let min = Infinity;
+    for (const s of this.series.values()) {
+      if (s.oooTs !== null && s.oooTs.length > 0 && s.oooTs[0]! < min) min = s.oooTs[0]!;
+      const o = s.oooChunks;
+      if (o !== null) for (let i = 1; i < o.length; i += 3) if (o[i]! < min) min = o[i]!;
+    }
+    return min;
+  }
+
+  /** Frees every chunk; the head is unusable afterwards. */
+  close(): void {
+    this.series.clear();
+    this.byHash.clear();
+  }
+}
+
+export const INORDER = 0;
+export const OOO = 1;
+export const SKIP = 2;
+
+const F64 = new Float64Array(2);
+const U32 = new Uint32Array(F64.buffer);
+
+/** Bitwise float equality: NaN payloads (the stale marker) count, -0 differs from 0. */
+export function sameBits(a: number, b: number): boolean {
+  F64[0] = a;
+  F64[1] = b;
+  return U32[0] === U32[2] && U32[1] === U32[3];
+}
