@@ -16,6 +16,7 @@ import { ChunkWriter } from "./chunks/writer.ts";
 import { IndexWriter } from "./index/writer.ts";
 import { ChunkSeriesIterator } from "./iterators.ts";
 import { type BlockDesc, type BlockMeta, META_VERSION, writeMeta } from "./meta.ts";
+import { SampleBuf } from "./samplebuf.ts";
 import { writeTombstoneFile } from "./tombstones/file.ts";
 import { MemTombstones } from "./tombstones/tombstones.ts";
 import { ulid as newULID } from "./ulid.ts";
@@ -214,18 +215,13 @@ function reencode(
   // Merge the parts by time; the first source wins on equal timestamps.
   const state = its.map((it) => it.next());
   const metas: ChunkMeta[] = [];
-  const ts: number[] = [];
-  const vs: number[] = [];
+  const buf = new SampleBuf(perChunk);
   let samples = 0;
   const flush = (): void => {
-    if (ts.length === 0) return;
-    metas.push({
-      ref: cw.writeChunk(Encoding.XOR, encodeXOR(ts, vs)),
-      minT: ts[0]!,
-      maxT: ts[ts.length - 1]!,
-    });
-    ts.length = 0;
-    vs.length = 0;
+    if (buf.n === 0) return;
+    const data = encodeXOR(buf.ts.subarray(0, buf.n), buf.vs.subarray(0, buf.n));
+    metas.push({ ref: cw.writeChunk(Encoding.XOR, data), minT: buf.first(), maxT: buf.last() });
+    buf.clear();
   };
   for (;;) {
     let best = -1;
@@ -241,10 +237,9 @@ function reencode(
     for (let i = 0; i < its.length; i++) {
       if (state[i] !== ValueType.None && its[i]!.atT() === bt) state[i] = its[i]!.next();
     }
-    ts.push(bt);
-    vs.push(v);
+    buf.push(bt, v);
     samples++;
-    if (ts.length >= perChunk) flush();
+    if (buf.n >= perChunk) flush();
   }
   flush();
   for (const it of its) {

@@ -47,6 +47,50 @@ describe("DB", () => {
     }
   });
 
+  it("keeps the stale marker's NaN bits through head, WAL, out-of-order buffer and blocks", async () => {
+    const { dir, cleanup } = tempDir();
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    words[1] = 0x7ff00000;
+    words[0] = 2;
+    const stale = bits[0]!;
+    const staleBits = (v: number): boolean => {
+      bits[0] = v;
+      return words[1] === 0x7ff00000 && words[0] === 2;
+    };
+    const check = (db: DB, what: string): void => {
+      const set = db
+        .querier(-Infinity, Infinity)
+        .select(true, undefined, Matcher.create("=", "__name__", "m"));
+      assert.ok(set.next(), what);
+      const it = set.at().iterator();
+      const got: boolean[] = [];
+      while (it.next() !== ValueType.None) got.push(staleBits(it.atV()));
+      assert.deepEqual(got, [false, true, true, false], what);
+    };
+    try {
+      let db = DB.open(dir, { oooTimeWindow: H });
+      const a = db.appender();
+      a.append(0, ls("__name__", "m"), 0, 1);
+      a.append(0, ls("__name__", "m"), 30_000, stale);
+      a.append(0, ls("__name__", "m"), 4 * H, 2);
+      a.commit();
+      const b = db.appender();
+      b.append(0, ls("__name__", "m"), 4 * H - 1000, stale);
+      b.commit();
+      check(db, "head");
+      await db.close();
+      db = DB.open(dir, { oooTimeWindow: H });
+      check(db, "after WAL replay");
+      db.compact();
+      assert.ok(db.blocks().length > 0);
+      check(db, "blocks");
+      await db.close();
+    } finally {
+      cleanup();
+    }
+  });
+
   it("rejects samples with upstream's error kinds", () => {
     const { dir, cleanup } = tempDir();
     try {

@@ -5,6 +5,7 @@
  */
 import { type SampleIterator, ValueType } from "../storage/interface.ts";
 import type { ChunkMeta, ChunkReader } from "./blockreader.ts";
+import { SampleBuf } from "./samplebuf.ts";
 
 /** Iterates parallel arrays of timestamps and values, sorted by time. */
 export class ArrayIterator implements SampleIterator {
@@ -43,40 +44,35 @@ export class ArrayIterator implements SampleIterator {
   }
 }
 
-/** Reads every sample of `it` into arrays (used where chunks overlap, which is rare). */
-export function drain(it: SampleIterator, ts: number[], vs: number[]): void {
-  while (it.next() !== ValueType.None) {
-    ts.push(it.atT());
-    vs.push(it.atV());
-  }
+/** Reads every sample of `it` into `buf` (used where chunks overlap, which is rare). */
+export function drain(it: SampleIterator, buf: SampleBuf): SampleBuf {
+  while (it.next() !== ValueType.None) buf.push(it.atT(), it.atV());
+  return buf;
 }
 
 /**
- * Merges sorted (t, v) runs, keeping the first run's value where timestamps
- * repeat, as upstream's chained merge of overlapping chunks does.
+ * Merges sorted runs, keeping the first run's value where timestamps repeat,
+ * as upstream's chained merge of overlapping chunks does.
  */
-export function mergeRuns(runs: { ts: number[]; vs: number[] }[]): { ts: number[]; vs: number[] } {
+export function mergeRuns(runs: SampleBuf[]): SampleBuf {
   if (runs.length === 1) return runs[0]!;
   const idx = new Array<number>(runs.length).fill(0);
-  const ts: number[] = [];
-  const vs: number[] = [];
+  const out = new SampleBuf();
   for (;;) {
     let best = -1;
     let bt = Infinity;
     for (let r = 0; r < runs.length; r++) {
       const i = idx[r]!;
-      if (i < runs[r]!.ts.length && runs[r]!.ts[i]! < bt) {
+      if (i < runs[r]!.n && runs[r]!.ts[i]! < bt) {
         bt = runs[r]!.ts[i]!;
         best = r;
       }
     }
     if (best < 0) break;
-    ts.push(bt);
-    vs.push(runs[best]!.vs[idx[best]!]!);
-    for (let r = 0; r < runs.length; r++)
-      if (idx[r]! < runs[r]!.ts.length && runs[r]!.ts[idx[r]!] === bt) idx[r]!++;
+    out.push(bt, runs[best]!.vs[idx[best]!]!);
+    for (let r = 0; r < runs.length; r++) if (idx[r]! < runs[r]!.n && runs[r]!.ts[idx[r]!] === bt) idx[r]!++;
   }
-  return { ts, vs };
+  return out;
 }
 
 /**
@@ -212,15 +208,12 @@ function mergeOverlapping(metas: ChunkMeta[], chunks: ChunkReader): ChunkMeta[] 
     if (group.length === 1) out.push(group[0]!);
     else if (group.length > 1) {
       const runs = group.map((m) => {
-        const ts: number[] = [];
-        const vs: number[] = [];
         const it = chunks.iterator(m);
-        if (it !== null) drain(it, ts, vs);
-        return { ts, vs };
+        return it !== null ? drain(it, new SampleBuf()) : new SampleBuf();
       });
       const merged = mergeRuns(runs);
       const meta: ChunkMeta = { ref: -1, minT: group[0]!.minT, maxT: groupMax };
-      mergedChunks.set(meta, new ArrayIterator(merged.ts, merged.vs));
+      mergedChunks.set(meta, new ArrayIterator(merged.ts, merged.vs, merged.n));
       out.push(meta);
     }
     group = [];

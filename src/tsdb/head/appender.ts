@@ -8,6 +8,7 @@ import { StorageError } from "../../storage/errors.ts";
 import type { Appender, SeriesRef } from "../../storage/interface.ts";
 import { Encbuf } from "../encoding/encbuf.ts";
 import { encodeSamples, encodeSeries } from "../record/record.ts";
+import { SampleBuf } from "../samplebuf.ts";
 import { type Head, INORDER, SKIP } from "./head.ts";
 import type { MemSeries } from "./series.ts";
 
@@ -16,8 +17,8 @@ export class HeadAppender implements Appender {
   private readonly batch: number;
   private series: MemSeries[] = [];
   private refs: number[] = [];
-  private ts: number[] = [];
-  private vs: number[] = [];
+  /** Timestamps and values (typed: JS arrays would lose stale-marker NaN bits). */
+  private samples = new SampleBuf(64);
   /** 1 for samples that go to the out-of-order buffer. */
   private ooo: number[] = [];
   private unlogged: MemSeries[] = [];
@@ -49,8 +50,7 @@ export class HeadAppender implements Appender {
     }
     this.series.push(s);
     this.refs.push(s.ref);
-    this.ts.push(t);
-    this.vs.push(v);
+    this.samples.push(t, v);
     this.ooo.push(kind);
     return s.ref;
   }
@@ -69,7 +69,7 @@ export class HeadAppender implements Appender {
       }
       if (n > 0) {
         const enc = new Encbuf(16 + 20 * n);
-        encodeSamples(this.refs, this.ts, this.vs, n, enc);
+        encodeSamples(this.refs, this.samples.ts, this.samples.vs, n, enc);
         recs.push(enc.get());
       }
       try {
@@ -83,7 +83,8 @@ export class HeadAppender implements Appender {
 
     const appendId = ++head.iso.lastAppendId;
     const low = head.iso.openReaders() > 0 ? head.iso.lowWatermark() : appendId;
-    const { series, ts, vs, ooo } = this;
+    const { series, ooo } = this;
+    const { ts, vs } = this.samples;
     for (let i = 0; i < n; i++) {
       let s = series[i]!;
       // Truncation between append and commit may have removed the series.
@@ -110,8 +111,7 @@ export class HeadAppender implements Appender {
     for (const s of this.unlogged) s.pendingBatch = 0;
     this.series = [];
     this.refs = [];
-    this.ts = [];
-    this.vs = [];
+    this.samples.clear();
     this.ooo = [];
     this.unlogged = [];
   }

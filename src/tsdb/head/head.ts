@@ -13,6 +13,7 @@ import {
 } from "../../storage/errors.ts";
 import { ChunkStore } from "../chunkenc/store.ts";
 import { MemPostings } from "../index/postings.ts";
+import { SampleBuf } from "../samplebuf.ts";
 import { MemTombstones } from "../tombstones/tombstones.ts";
 import { HeadAppender } from "./appender.ts";
 import { Isolation } from "./isolation.ts";
@@ -171,38 +172,22 @@ export class Head {
 
   /** Inserts an out-of-order sample into the series' buffer, sealing it into a chunk when full. */
   appendOOO(s: MemSeries, t: number, v: number): boolean {
-    let ts = s.oooTs;
-    let vs = s.oooVs;
-    if (ts === null || vs === null) {
-      ts = s.oooTs = [];
-      vs = s.oooVs = [];
-    }
-    let lo = 0;
-    let hi = ts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ts[mid]! < t) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < ts.length && ts[lo] === t) return false;
-    ts.splice(lo, 0, t);
-    vs.splice(lo, 0, v);
-    if (ts.length >= this.opts.oooCapMax) this.sealOOO(s);
+    s.ooo ??= new SampleBuf(this.opts.oooCapMax);
+    if (!s.ooo.insertSorted(t, v)) return false;
+    if (s.ooo.n >= this.opts.oooCapMax) this.sealOOO(s);
     if (t < this.minT) this.minT = t;
     this.stats.oooSamplesAppended++;
     return true;
   }
 
   private sealOOO(s: MemSeries): void {
-    const ts = s.oooTs!;
-    const vs = s.oooVs!;
+    const buf = s.ooo!;
     let h = this.store.open();
-    for (let i = 0; i < ts.length; i++) h = this.store.append(h, ts[i]!, vs[i]!);
+    for (let i = 0; i < buf.n; i++) h = this.store.append(h, buf.ts[i]!, buf.vs[i]!);
     h = this.store.seal(h);
     s.oooChunks ??= [];
-    s.oooChunks.push(h, ts[0]!, ts[ts.length - 1]!);
-    ts.length = 0;
-    vs.length = 0;
+    s.oooChunks.push(h, buf.first(), buf.last());
+    buf.clear();
   }
 
   /**
@@ -267,13 +252,10 @@ export class Head {
         } else i += 3;
       }
     }
-    if (s.oooTs !== null) {
+    if (s.ooo !== null) {
       let n = 0;
-      while (n < s.oooTs.length && s.oooTs[n]! < mint) n++;
-      if (n > 0) {
-        s.oooTs.splice(0, n);
-        s.oooVs!.splice(0, n);
-      }
+      while (n < s.ooo.n && s.ooo.ts[n]! < mint) n++;
+      s.ooo.shift(n);
     }
     return removed;
   }
@@ -304,7 +286,7 @@ export class Head {
   oooMinTime(): number {
     let min = Infinity;
     for (const s of this.series.values()) {
-      if (s.oooTs !== null && s.oooTs.length > 0 && s.oooTs[0]! < min) min = s.oooTs[0]!;
+      if (s.ooo !== null && s.ooo.n > 0 && s.ooo.first() < min) min = s.ooo.first();
       const o = s.oooChunks;
       if (o !== null) for (let i = 1; i < o.length; i += 3) if (o[i]! < min) min = o[i]!;
     }

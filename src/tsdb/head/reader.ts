@@ -125,11 +125,11 @@ function seriesChunks(s: MemSeries, r: RangeHead): ChunkMeta[] {
         out.push({ ref: headChunkRef(s.ref, OOO_BIT + n), minT: o[i + 1]!, maxT: o[i + 2]! });
       }
     }
-    const ts = s.oooTs;
-    if (ts !== null && ts.length > 0 && ts[ts.length - 1]! >= mint && ts[0]! <= maxt) {
-      out.push({ ref: headChunkRef(s.ref, OOO_BIT + n), minT: ts[0]!, maxT: ts[ts.length - 1]! });
+    const buf = s.ooo;
+    if (buf !== null && buf.n > 0 && buf.last() >= mint && buf.first() <= maxt) {
+      out.push({ ref: headChunkRef(s.ref, OOO_BIT + n), minT: buf.first(), maxT: buf.last() });
     }
-    if (o !== null || ts !== null) out.sort((a, b) => a.minT - b.minT);
+    if (o !== null || buf !== null) out.sort((a, b) => a.minT - b.minT);
   }
   return out;
 }
@@ -151,7 +151,7 @@ class HeadChunkReader implements ChunkReader {
       const o = s.oooChunks;
       const sealed = o === null ? 0 : o.length / 3;
       if (n < sealed) return { s, handle: o![n * 3]! };
-      return n === sealed && s.oooTs !== null && s.oooTs.length > 0 ? { s, handle: -1 } : undefined;
+      return n === sealed && s.ooo !== null && s.ooo.n > 0 ? { s, handle: -1 } : undefined;
     }
     const idx = id - s.firstChunkId;
     const closed = s.chunks.length / 3;
@@ -163,14 +163,20 @@ class HeadChunkReader implements ChunkReader {
   chunk(meta: ChunkMeta): ChunkData | null {
     const at = this.locate(meta);
     if (at === undefined) return null;
-    if (at.handle === -1) return { encoding: Encoding.XOR, data: encodeXOR(at.s.oooTs!, at.s.oooVs!) };
+    if (at.handle === -1) {
+      const b = at.s.ooo!;
+      return { encoding: Encoding.XOR, data: encodeXOR(b.ts.subarray(0, b.n), b.vs.subarray(0, b.n)) };
+    }
     return { encoding: Encoding.XOR, data: this.head.store.bytes(at.handle) };
   }
 
   iterator(meta: ChunkMeta, reuse?: SampleIterator): SampleIterator | null {
     const at = this.locate(meta);
     if (at === undefined) return null;
-    if (at.handle === -1) return new ArrayIterator([...at.s.oooTs!], [...at.s.oooVs!]);
+    if (at.handle === -1) {
+      const b = at.s.ooo!.snapshot();
+      return new ArrayIterator(b.ts, b.vs, b.n);
+    }
     return this.head.store.iterator(at.handle, reuse as XORIterator | undefined);
   }
 }

@@ -5,6 +5,7 @@
  * must not see.
  */
 import type { Labels } from "../../model/labels/labels.ts";
+import type { SampleBuf } from "../samplebuf.ts";
 
 /** Samples per chunk the head aims for, as upstream's default. */
 export const SAMPLES_PER_CHUNK = 120;
@@ -26,8 +27,7 @@ export class MemSeries {
   /** When the open chunk is cut: the end of its 2h range, refined once it is a quarter full. */
   nextAt = Infinity;
   /** Out-of-order samples not yet in a chunk, sorted by time. */
-  oooTs: number[] | null = null;
-  oooVs: number[] | null = null;
+  ooo: SampleBuf | null = null;
   /** Sealed out-of-order chunks, flattened as `chunks`. */
   oooChunks: number[] | null = null;
   /** Newest timestamp of this series appended in the uncommitted batch (or maxT). */
@@ -56,7 +56,7 @@ export class MemSeries {
     if (this.oooChunks !== null && this.oooChunks.length > 0) {
       for (let i = 1; i < this.oooChunks.length; i += 3) t = Math.min(t, this.oooChunks[i]!);
     }
-    if (this.oooTs !== null && this.oooTs.length > 0) t = Math.min(t, this.oooTs[0]!);
+    if (this.ooo !== null && this.ooo.n > 0) t = Math.min(t, this.ooo.first());
     return t;
   }
 
@@ -66,7 +66,7 @@ export class MemSeries {
       this.chunks.length === 0 &&
       this.head < 0 &&
       (this.oooChunks === null || this.oooChunks.length === 0) &&
-      (this.oooTs === null || this.oooTs.length === 0)
+      (this.ooo === null || this.ooo.n === 0)
     );
   }
 
