@@ -89,11 +89,22 @@ export class ChunkStore {
     return h >= TWO32;
   }
 
-  /** A new, empty open XOR chunk. */
-  open(): number {
-    const h = this.alloc(OPEN_CLASS);
+  /** Byte length of a sealed chunk, from its handle alone. */
+  static sealedLength(h: number): number {
+    return Math.floor(h / TWO32);
+  }
+
+  /**
+   * A new, empty open XOR chunk. `sizeHint` is the byte length the chunk is
+   * expected to reach (e.g. the series' previous chunk): a slot that fits it
+   * from the start saves the copies and freed slots of growing step by step.
+   */
+  open(sizeHint = 0): number {
+    const c =
+      sizeHint > 0 ? Math.max(OPEN_CLASS, classFor(HDR + sizeHint + MAX_XOR_SAMPLE_BYTES)) : OPEN_CLASS;
+    const h = this.alloc(c);
     const slab = h >>> 16;
-    const off = (h & 0xffff) * CLASS_SIZE[OPEN_CLASS]!;
+    const off = (h & 0xffff) * CLASS_SIZE[c]!;
     const f64 = this.f64s[slab]!;
     const i32 = this.i32s[slab]!;
     const u8 = this.u8s[slab]!;

@@ -76,7 +76,7 @@ export class HeadAppender implements Appender {
         head.wal.log(...recs);
       } catch (e) {
         this.clear();
-        throw new StorageError("io", `write to WAL: ${(e as Error).message}`, { cause: e });
+        throw new StorageError("io", (e as Error).message, { cause: e });
       }
       for (const s of this.unlogged) s.logged = true;
     } else if (head.wal === null) for (const s of this.unlogged) s.logged = true;

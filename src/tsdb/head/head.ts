@@ -163,7 +163,9 @@ export class Head {
   }
 
   private openHeadChunk(s: MemSeries, t: number): void {
-    s.head = this.store.open();
+    // Size the slot like the series' previous chunk: steady series then never grow in steps.
+    const prev = s.chunks.length > 0 ? ChunkStore.sealedLength(s.chunks[s.chunks.length - 3]!) : 0;
+    s.head = this.store.open(prev);
     s.headMinT = t;
     s.headCount = 0;
     s.nextAt = rangeEnd(t, this.opts.chunkRange);
