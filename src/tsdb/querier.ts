@@ -36,7 +36,6 @@ export function postingsForMatchers(ix: IndexReader, matchers: readonly Matcher[
   const notIts: Uint32Array[] = [];
   for (const m of matchers) {
     if (m.type === "=~" && m.value === ".*") continue; // Matches everything, set or not.
-    if (m.type === "!~" && m.value === "") continue;
     if (mustBeSet.has(m.name)) {
       const matchesEmpty = m.matches("");
       const isNot = m.type === "!=" || m.type === "!~";
