@@ -89,7 +89,8 @@ function writeInto(
     join(dir, "chunks"),
     opts.segmentSize !== undefined ? { segmentSize: opts.segmentSize } : {},
   );
-  const symbols = new Set<string>();
+  // Upstream's symbol tables always hold "" (the all-postings key's name and value).
+  const symbols = new Set<string>([""]);
   const out: { labels: Labels; chunks: ChunkMeta[] }[] = [];
   let numSamples = 0;
   let numChunks = 0;

@@ -212,6 +212,10 @@ describe("DB", () => {
       const blocks = readdirSync(dir).filter(isULID);
       assert.ok(blocks.length >= 1, "a block was cut from the head");
       assert.ok(existsSync(join(dir, blocks[0]!, "index")));
+      for (const b of db.blocks()) {
+        assert.ok(b.meta.compaction.sources.length > 0, "a block names its sources");
+        if (b.meta.compaction.level === 1) assert.deepEqual(b.meta.compaction.sources, [b.meta.ulid]);
+      }
       assert.ok(db.head.minT >= 2 * H, "head dropped persisted samples");
       assert.deepEqual(readAll(db.querier(-Infinity, Infinity)), want);
       await db.close();

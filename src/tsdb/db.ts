@@ -28,7 +28,7 @@ import { replayWAL } from "./head/replay.ts";
 import { blockRanges, plan } from "./plan.ts";
 import { BlockQuerier, MergeQuerier, postingsForMatchers } from "./querier.ts";
 import { encodeTombstones } from "./record/record.ts";
-import { isULID } from "./ulid.ts";
+import { isULID, ulid } from "./ulid.ts";
 import { checkpoint } from "./wlog/checkpoint.ts";
 import { WL } from "./wlog/wlog.ts";
 
@@ -280,14 +280,15 @@ export class DB implements Storage {
   /** Persists the head's samples in `[mint, maxt)` as a block and drops them from memory. */
   compactHeadRange(mint: number, maxt: number): void {
     const head = this.head;
+    const id = ulid();
     const meta = writeBlock(this.dir, [new RangeHead(head, mint, maxt - 1)], mint, maxt, {
       level: 1,
-      sources: [],
+      sources: [id],
+      ulid: id,
       segmentSize: this.opts.chunkSegmentSize,
     });
     this.metrics.compactionsTotal++;
     if (meta !== null) {
-      meta.compaction.sources = [meta.ulid];
       this.log.info("write block", { component: "tsdb", mint, maxt, ulid: meta.ulid });
       this.reloadBlocks();
     }
@@ -315,9 +316,11 @@ export class DB implements Storage {
     const range = this.opts.minBlockDuration;
     for (let mint = oooMin - (((oooMin % range) + range) % range); mint < head.minValidTime; mint += range) {
       const maxt = Math.min(mint + range, head.minValidTime);
+      const id = ulid();
       const meta = writeBlock(this.dir, [new RangeHead(head, mint, maxt - 1, Infinity, true)], mint, maxt, {
         level: 1,
-        sources: [],
+        sources: [id],
+        ulid: id,
         hints: ["from-out-of-order"],
         segmentSize: this.opts.chunkSegmentSize,
       });
