@@ -2,6 +2,7 @@ import type { Command, CommandContext } from "./command.ts";
 import { formatFlags, UsageError } from "./flags.ts";
 import { processShutdownSignal } from "./signals.ts";
 import { startCommand } from "./start/start.ts";
+import { tsdbCommand } from "./tsdb/tsdb.ts";
 import { versionCommand } from "./version.ts";
 
 /**
@@ -10,6 +11,7 @@ import { versionCommand } from "./version.ts";
  */
 export const commands: Readonly<Record<string, Command>> = {
   start: startCommand,
+  tsdb: tsdbCommand,
   version: versionCommand,
 };
 
