@@ -24,14 +24,7 @@ describe("vigil main", () => {
 
   it("lists only commands that exist", async () => {
     const { out } = await run("--help");
-    for (const planned of [
-      "server",
-      "alertmanager",
-      "pushgateway",
-      "node-exporter",
-      "dashboards",
-      "top",
-    ]) {
+    for (const planned of ["server", "alertmanager", "pushgateway", "node-exporter", "dashboards", "top"]) {
       assert.doesNotMatch(out, new RegExp(`^ {2}${planned} `, "m"));
     }
     assert.match(out, /^ {2}tsdb /m);
