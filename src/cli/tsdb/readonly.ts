@@ -11,18 +11,9 @@ import type { Querier } from "../../storage/interface.ts";
 import { Block } from "../../tsdb/block.ts";
 import { Head } from "../../tsdb/head/head.ts";
 import { RangeHead } from "../../tsdb/head/reader.ts";
-import type { MemSeries } from "../../tsdb/head/series.ts";
+import { applyWAL } from "../../tsdb/head/replay.ts";
 import { BlockQuerier, MergeQuerier } from "../../tsdb/querier.ts";
-import {
-  decodeSamples,
-  decodeSeries,
-  decodeTombstones,
-  RecordType,
-  RefSamples,
-  recordType,
-} from "../../tsdb/record/record.ts";
 import { isULID, ulidTime } from "../../tsdb/ulid.ts";
-import { replay } from "../../tsdb/wlog/checkpoint.ts";
 import { describeFsError } from "./format.ts";
 
 /** Head chunk range for the replayed head (upstream's default block range). */
@@ -137,7 +128,7 @@ export class ReadOnlyDB {
     }
     if (exists) {
       try {
-        replayInto(head, walDir);
+        applyWAL(head, walDir, { samples: 0, records: 0, corruptions: 0 });
       } catch (e) {
         throw new Error(`read WAL: ${(e as Error).message}`, { cause: e });
       }
@@ -163,41 +154,4 @@ function blockDirNames(dir: string): string[] {
     if (e.isDirectory() && isULID(e.name)) out.push(e.name);
   }
   return out.sort();
-}
-
-/** Applies the WAL's series, samples and tombstones to `head`, reading only. */
-function replayInto(head: Head, walDir: string): void {
-  const refs = new Map<number, MemSeries>();
-  const samples = new RefSamples(1024);
-  replay(walDir, (rec) => {
-    switch (recordType(rec)) {
-      case RecordType.Series:
-        for (const { ref, labels } of decodeSeries(rec)) {
-          const s = head.getOrCreate(labels, ref);
-          s.logged = true;
-          refs.set(ref, s);
-        }
-        break;
-      case RecordType.Samples: {
-        decodeSamples(rec, samples);
-        const minValid = head.minValidTime;
-        for (let i = 0; i < samples.n; i++) {
-          const s = refs.get(samples.refs[i]!);
-          const t = samples.ts[i]!;
-          if (s === undefined || t < minValid) continue;
-          if (t > s.maxT) head.appendInOrder(s, t, samples.vs[i]!);
-          else if (t < s.maxT) head.appendOOO(s, t, samples.vs[i]!);
-        }
-        break;
-      }
-      case RecordType.Tombstones:
-        for (const st of decodeTombstones(rec)) {
-          const s = refs.get(st.ref);
-          if (s !== undefined) head.tombstones.addInterval(s.ref, st.mint, st.maxt);
-        }
-        break;
-      default:
-      // Exemplars, metadata and histograms are not part of a dump.
-    }
-  });
 }

@@ -42,7 +42,7 @@ export class HeadAppender implements Appender {
       s.pendingLastV = s.lastV;
       if (!s.logged) this.unlogged.push(s);
     }
-    const kind = head.appendable(s, t, v, s.pendingMaxT, s.pendingLastV);
+    const kind = head.appendable(t, v, s.pendingMaxT, s.pendingLastV);
     if (kind === SKIP) return s.ref;
     if (kind === INORDER) {
       s.pendingMaxT = t;

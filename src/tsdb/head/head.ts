@@ -109,11 +109,11 @@ export class Head {
   }
 
   /**
-   * Whether `t` can be appended to `s` given what the batch already holds:
-   * "inorder", "ooo", "skip" (same timestamp and value again), or throws
+   * Whether `t` can be appended to a series given what the batch already holds:
+   * INORDER, OOO, SKIP (same timestamp and value again), or throws
    * upstream's error. Mirrors memSeries.appendable.
    */
-  appendable(s: MemSeries, t: number, v: number, pendingMaxT: number, pendingLastV: number): 0 | 1 | 2 {
+  appendable(t: number, v: number, pendingMaxT: number, pendingLastV: number): 0 | 1 | 2 {
     const minValid = this.appendableMinValidTime();
     if (t >= minValid) {
       if (t > pendingMaxT) return INORDER;

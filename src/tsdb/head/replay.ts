@@ -13,7 +13,7 @@ import {
   RefSamples,
   recordType,
 } from "../record/record.ts";
-import { deleteTempCheckpoints, replay } from "../wlog/checkpoint.ts";
+import { deleteTempCheckpoints, type ReplayOptions, replay } from "../wlog/checkpoint.ts";
 import { CorruptionError } from "../wlog/reader.ts";
 import { repair } from "../wlog/repair.ts";
 import type { Head } from "./head.ts";
@@ -25,11 +25,12 @@ export interface ReplayResult {
   corruptions: number;
 }
 
-export function replayWAL(head: Head, walDir: string, log: Logger): ReplayResult {
-  const res: ReplayResult = { samples: 0, records: 0, corruptions: 0 };
-  if (!existsSync(walDir)) return res;
-  const logger = log.with({ component: "tsdb" });
-  deleteTempCheckpoints(walDir, logger);
+/**
+ * Applies the WAL's series, samples and tombstones to `head`, reading only:
+ * a corruption throws CorruptionError after every record before it is
+ * applied. Out-of-order samples are kept when the head has a window for them.
+ */
+export function applyWAL(head: Head, walDir: string, res: ReplayResult, opts: ReplayOptions = {}): void {
   // WAL series refs, mapped to head series (several refs may name one series after restarts).
   const refs = new Map<number, MemSeries>();
   const samples = new RefSamples(1024);
@@ -68,11 +69,20 @@ export function replayWAL(head: Head, walDir: string, log: Logger): ReplayResult
       // Exemplars, metadata, histograms: not stored by Vigil's head yet.
     }
   };
+  replay(walDir, onRecord, opts);
+}
+
+/** Rebuilds the head from the WAL in `walDir`, logging progress and repairing a corrupted tail. */
+export function replayWAL(head: Head, walDir: string, log: Logger): ReplayResult {
+  const res: ReplayResult = { samples: 0, records: 0, corruptions: 0 };
+  if (!existsSync(walDir)) return res;
+  const logger = log.with({ component: "tsdb" });
+  deleteTempCheckpoints(walDir, logger);
   // Replays up to the first corruption; records before it are applied, then
   // repair truncates the log there so the next start reads cleanly.
   try {
     let lastLogged = -1;
-    replay(walDir, onRecord, {
+    applyWAL(head, walDir, res, {
       onProgress: (segment, last, checkpoint) => {
         if (checkpoint || segment === lastLogged) return;
         lastLogged = segment;
