@@ -1,0 +1,120 @@
+/**
+ * Number syntax of the test scripts, which follows Go's strconv: a value is
+ * first tried as an integer (`ParseInt(s, 0, 64)`: decimal, `0x`, `0o`, `0b`,
+ * a leading `0` for octal, `_` separators) and then as a float
+ * (`ParseFloat(s, 64)`: decimal or hex-mantissa floats, `Inf`, `Infinity`,
+ * `NaN`). Out-of-range floats are errors, as in Go.
+ */
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+const HEX = /^[0-9a-fA-F]$/;
+const DIGITS: Readonly<Record<string, RegExp>> = {
+  x: /^[0-9a-fA-F]+$/,
+  o: /^[0-7]+$/,
+  b: /^[01]+$/,
+  d: /^[0-9]+$/,
+};
+
+/**
+ * Go's `underscoreOK`: `_` may only separate digits, or follow a base prefix.
+ * `s` has no sign.
+ */
+function underscoresOK(s: string): boolean {
+  let i = 0;
+  // Whether the previous character was a digit (or a base prefix).
+  let saw = "^";
+  let hex = false;
+  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1]!)) {
+    i = 2;
+    saw = "0";
+    hex = s[1] === "x" || s[1] === "X";
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= "0" && c <= "9") || (hex && HEX.test(c))) {
+      saw = "0";
+      continue;
+    }
+    if (c === "_") {
+      if (saw !== "0") return false;
+      saw = "_";
+      continue;
+    }
+    if (saw === "_") return false;
+    saw = "!";
+  }
+  return saw !== "_";
+}
+
+/** Go's `strconv.ParseInt(s, 0, 64)`; null when it would fail (syntax or range). */
+export function parseGoInt(s: string): bigint | null {
+  let body = s;
+  let neg = false;
+  if (body[0] === "+" || body[0] === "-") {
+    neg = body[0] === "-";
+    body = body.slice(1);
+  }
+  if (body === "") return null;
+  let base = "d";
+  let digits = body;
+  if (body.length >= 2 && body[0] === "0") {
+    const p = body[1]!.toLowerCase();
+    if (p === "x" || p === "o" || p === "b") {
+      base = p;
+      digits = body.slice(2);
+    } else {
+      base = "o";
+      digits = body.slice(1);
+    }
+  }
+  if (body.includes("_")) {
+    if (!underscoresOK(body)) return null;
+    digits = digits.replaceAll("_", "");
+  }
+  if (!DIGITS[base]!.test(digits)) return null;
+  let v = BigInt(base === "d" ? digits : `0${base}${digits}`);
+  if (neg) v = -v;
+  if (v > INT64_MAX || v < INT64_MIN) return null;
+  return v;
+}
+
+const DECIMAL_FLOAT = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const HEX_FLOAT = /^0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?[0-9]+)$/;
+
+/** Go's `strconv.ParseFloat(s, 64)`; null when it would fail (syntax or range). */
+export function parseGoFloat(s: string): number | null {
+  let body = s;
+  let sign = 1;
+  if (body[0] === "+" || body[0] === "-") {
+    sign = body[0] === "-" ? -1 : 1;
+    body = body.slice(1);
+  }
+  const lower = body.toLowerCase();
+  if (lower === "inf" || lower === "infinity") return sign * Infinity;
+  // Go accepts NaN only unsigned.
+  if (lower === "nan") return body.length === s.length ? Number.NaN : null;
+  if (body.includes("_")) {
+    if (!underscoresOK(body)) return null;
+    body = body.replaceAll("_", "");
+  }
+  let v: number;
+  if (DECIMAL_FLOAT.test(body)) {
+    v = Number(body);
+  } else {
+    const m = HEX_FLOAT.exec(body);
+    if (m === null || m[1]! + m[2]! === "") return null;
+    const mant = m[1]! + m[2]!;
+    v = Number(BigInt(`0x${mant}`)) * 2 ** (Number(m[3]) - 4 * m[2]!.length);
+  }
+  if (!Number.isFinite(v)) return null;
+  return sign * v;
+}
+
+/** The parser's number rule: integer syntax first, then float syntax. */
+export function parseGoNumber(s: string): number | null {
+  const i = parseGoInt(s);
+  if (i !== null) return Number(i);
+  return parseGoFloat(s);
+}
