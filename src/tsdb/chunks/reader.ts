@@ -1,8 +1,11 @@
 /**
  * Reads chunks of a block's segment files with positional reads on file
- * descriptors kept open, so a block never has to fit in memory (the page
- * cache does the caching). Segment indexes in references follow the sorted
- * file names, `000001` being index 0, as upstream.
+ * descriptors kept open, so a block never has to fit in memory. Reads go
+ * through an LRU of 64 KiB windows shared by all readers: a series' chunks lie next to each
+ * other, and neighbouring series next to those, so one read serves many
+ * chunks (this is what mmap gives upstream). Window buffers are never reused,
+ * so chunk bytes can be read in place. Segment indexes in references follow
+ * the sorted file names, `000001` being index 0, as upstream.
  */
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
@@ -22,8 +25,39 @@ import {
   SEGMENT_HEADER_SIZE,
 } from "./format.ts";
 
-/** Bytes read at once at a chunk's offset; most chunks fit, larger ones take a second read. */
+/** Bytes read at once at a chunk's offset when it straddles windows; larger chunks take a second read. */
 const READ_AHEAD = 4096;
+/** Size of a cached window of a segment file. */
+const WINDOW = 64 * 1024;
+
+/**
+ * Windows of segment files shared by all readers of the process, least
+ * recently used first, by `reader id * 2^32 + segment * 2^20 + window index`.
+ */
+const windowCache = new Map<number, Window>();
+
+/** A cached window and the offsets of the chunks in it whose checksum was verified. */
+interface Window {
+  buf: Uint8Array;
+  verified: Set<number>;
+}
+let windowCacheBytes = 0;
+let windowCacheLimit = 256 * 1024 * 1024;
+let nextReaderId = 1;
+
+/** Sets how many bytes of chunk-file windows all readers may keep in memory together (default 256 MiB). */
+export function setChunkCacheLimit(bytes: number): void {
+  windowCacheLimit = bytes;
+  evictWindows();
+}
+
+function evictWindows(): void {
+  for (const [key, w] of windowCache) {
+    if (windowCacheBytes <= windowCacheLimit) break;
+    windowCache.delete(key);
+    windowCacheBytes -= w.buf.length;
+  }
+}
 
 export interface ChunkReaderOptions {
   /** Check each chunk's CRC32C when reading it (default true, as upstream). */
@@ -47,6 +81,7 @@ export class ChunkReader {
   private readonly verifyCRC: boolean;
   private readonly totalSize: number;
   private readonly scratch = new Uint8Array(READ_AHEAD);
+  private readonly id = nextReaderId++;
   // Set by locate(): where the last chunk's encoding byte, data and end are in `located`.
   private located: Uint8Array = this.scratch;
   private encAt = 0;
@@ -130,7 +165,8 @@ export class ChunkReader {
     }
     const it = reuse instanceof XORIterator ? reuse : new XORIterator();
     const start = this.encAt + CHUNK_ENCODING_SIZE;
-    it.resetCopy(this.located, start, start + this.dataLen);
+    if (this.located === this.scratch) it.resetCopy(this.located, start, start + this.dataLen);
+    else it.reset(this.located.subarray(start, start + this.dataLen));
     return it;
   }
 
@@ -168,7 +204,18 @@ export class ChunkReader {
       throw new Error(`${seg.path}: chunk offset ${off} out of range (segment size ${seg.size})`);
     }
     let buf: Uint8Array = this.scratch;
-    const got = readSync(seg.fd, buf, 0, Math.min(READ_AHEAD, seg.size - off), off);
+    let got: number;
+    let base = 0;
+    const w = this.window(refSegment(ref), seg, off);
+    let verified: Set<number> | null = null;
+    if (w !== null) {
+      verified = w.verified;
+      buf = w.buf;
+      base = off - w.start;
+      got = buf.length - base;
+    } else {
+      got = readSync(seg.fd, buf, 0, Math.min(READ_AHEAD, seg.size - off), off);
+    }
 
     // uvarint length, at most 5 bytes.
     let len = 0;
@@ -177,7 +224,7 @@ export class ChunkReader {
       if (n >= got || n >= MAX_CHUNK_LENGTH_FIELD_SIZE) {
         throw new Error(`${seg.path}: chunk at offset ${off}: invalid length field`);
       }
-      const b = buf[n++]!;
+      const b = buf[base + n++]!;
       len += (b & 0x7f) * 2 ** shift;
       if (b < 0x80) break;
     }
@@ -187,7 +234,7 @@ export class ChunkReader {
         `${seg.path}: chunk at offset ${off} needs ${total} bytes but the segment has ${seg.size - off} left`,
       );
     }
-    let encAt = n;
+    let encAt = base + n;
     if (total > got) {
       // Too big for the read-ahead: read encoding, data and checksum into their own buffer.
       const rest = total - n;
@@ -198,7 +245,9 @@ export class ChunkReader {
       encAt = 0;
     }
     const dataEnd = encAt + CHUNK_ENCODING_SIZE + len;
-    if (this.verifyCRC) {
+    // Window bytes never change, so a chunk verified once stays verified.
+    const inWindow = verified !== null && total <= got;
+    if (this.verifyCRC && !(inWindow && verified!.has(off))) {
       const want =
         ((buf[dataEnd]! << 24) | (buf[dataEnd + 1]! << 16) | (buf[dataEnd + 2]! << 8) | buf[dataEnd + 3]!) >>>
         0;
@@ -208,6 +257,7 @@ export class ChunkReader {
           `${seg.path}: chunk at offset ${off}: checksum mismatch expected:${want.toString(16)}, actual:${actual.toString(16)}`,
         );
       }
+      if (inWindow) verified!.add(off);
     }
     this.located = buf;
     this.encAt = encAt;
@@ -215,8 +265,51 @@ export class ChunkReader {
     this.chunkSize = total;
   }
 
+  /**
+   * The cached window holding `off` of segment `si`, read on a miss; null when
+   * `off` is too close to the window's end to hold a chunk's header.
+   */
+  private window(
+    si: number,
+    seg: Segment,
+    off: number,
+  ): { buf: Uint8Array; start: number; verified: Set<number> } | null {
+    const wi = Math.floor(off / WINDOW);
+    const start = wi * WINDOW;
+    const key = this.id * 2 ** 32 + si * 2 ** 20 + wi;
+    let w = windowCache.get(key);
+    if (w !== undefined) {
+      windowCache.delete(key);
+      windowCache.set(key, w);
+    } else {
+      const size = Math.min(WINDOW, seg.size - start);
+      const buf = new Uint8Array(size);
+      if (readSync(seg.fd, buf, 0, size, start) < size)
+        throw new Error(`${seg.path}: short read at offset ${start}`);
+      w = { buf, verified: new Set() };
+      windowCache.set(key, w);
+      windowCacheBytes += size;
+      evictWindows();
+    }
+    const buf = w.buf;
+    // A chunk starting in the last bytes may continue in the next window: read it directly.
+    if (
+      off - start + MAX_CHUNK_LENGTH_FIELD_SIZE + CHUNK_ENCODING_SIZE > buf.length &&
+      start + buf.length < seg.size
+    ) {
+      return null;
+    }
+    return { buf, start, verified: w.verified };
+  }
+
   close(): void {
     if (this.closed) return;
+    const lo = this.id * 2 ** 32;
+    for (const [key, w] of windowCache) {
+      if (key < lo || key >= lo + 2 ** 32) continue;
+      windowCache.delete(key);
+      windowCacheBytes -= w.buf.length;
+    }
     this.closed = true;
     for (const s of this.segments) closeSync(s.fd);
   }

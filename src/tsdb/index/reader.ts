@@ -52,6 +52,11 @@ export class IndexReader implements BlockIndexReader {
   private readonly entryVerified: Uint8Array;
   /** End of the series section (start of what follows it). */
   private readonly seriesEnd: number;
+  /**
+   * One bit per possible series reference: set once its entry's checksum has
+   * been verified (the file's bytes never change under a reader).
+   */
+  private seriesVerified: Uint8Array = new Uint8Array(0);
 
   private constructor(path: string, b: Buffer) {
     this.path = path;
@@ -395,7 +400,14 @@ export class IndexReader implements BlockIndexReader {
     const start = this.pos;
     const end = start + len;
     if (end + 4 > this.seriesEnd) this.fail(what, `length ${len} at offset ${off} beyond the series section`);
-    if (crc32c(b, start, end) !== b.readUInt32BE(end)) this.fail(what, `checksum mismatch at offset ${off}`);
+    if ((this.seriesVerified[ref >>> 3]! & (1 << (ref & 7))) === 0) {
+      if (crc32c(b, start, end) !== b.readUInt32BE(end))
+        this.fail(what, `checksum mismatch at offset ${off}`);
+      if (this.seriesVerified.length === 0) {
+        this.seriesVerified = new Uint8Array(Math.ceil(this.seriesEnd / SERIES_BYTE_ALIGN / 8) + 1);
+      }
+      this.seriesVerified[ref >>> 3]! |= 1 << (ref & 7);
+    }
 
     const nl = this.uvarint(end, what);
     if (skipLabels) {
