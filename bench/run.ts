@@ -3,9 +3,10 @@
  * named). Each benchmark prints human-readable lines and, last, one JSON object.
  */
 import { run as exposition } from "./exposition.ts";
+import { run as promql } from "./promql.ts";
 import { run as tsdb } from "./tsdb.ts";
 
-const BENCHMARKS: Record<string, () => void | Promise<void>> = { exposition, tsdb };
+const BENCHMARKS: Record<string, () => void | Promise<void>> = { exposition, tsdb, promql };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {

@@ -106,6 +106,12 @@ export class ChunkSeriesIterator implements SampleIterator {
     this.metas = overlapping(metas) ? mergeOverlapping(metas, chunks) : metas;
   }
 
+  /** Takes over `prev`'s chunk iterator for reuse; `prev` must not be used afterwards. */
+  adoptChunkIterator(prev: ChunkSeriesIterator): void {
+    this.reuse = prev.reuse;
+    prev.reuse = undefined;
+  }
+
   private nextChunk(): boolean {
     for (;;) {
       this.ci++;

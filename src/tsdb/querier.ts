@@ -93,8 +93,11 @@ class BlockSeries implements Series {
     this.deleted = deleted;
   }
 
-  iterator(): SampleIterator {
-    return new ChunkSeriesIterator(this.metas, this.chunks, this.mint, this.maxt, this.deleted);
+  iterator(reuse?: SampleIterator): SampleIterator {
+    const it = new ChunkSeriesIterator(this.metas, this.chunks, this.mint, this.maxt, this.deleted);
+    // Hand the previous series' chunk iterator (and its decode buffers) on.
+    if (reuse instanceof ChunkSeriesIterator) it.adoptChunkIterator(reuse);
+    return it;
   }
 }
 

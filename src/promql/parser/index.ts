@@ -1,0 +1,16 @@
+/** The PromQL parser's public API. */
+export type * from "./ast.ts";
+export { documentedType, typeOf } from "./check.ts";
+export { type DumpOptions, dumpExpr } from "./dump.ts";
+export { DurationError, formatDuration, parseDuration } from "./duration.ts";
+export { lineColumn, ParseError, type ParseErrorKind, ParseErrors } from "./errors.ts";
+export { FUNCTIONS, TIME_DEPENDENT_FUNCTIONS } from "./functions.ts";
+export {
+  children,
+  MAX_NESTING_DEPTH,
+  type ParseOptions,
+  parseExpr,
+  parseMetricSelector,
+  unquoteString,
+} from "./parse.ts";
+export { exprToString, formatFloatF, matcherString, quoteString } from "./printer.ts";
