@@ -873,10 +873,12 @@ describe("aggregate: differential against promtool", () => {
   const k = [ser("k", {}, [1, 2, 0, 3, 0.5, 7])];
   const q = [ser("q", {}, [0.5, 0.9, 0, 1, 0.25, 0.75])];
   const ratio = [ser("ratio", {}, [0.5, -0.5, 0.2, -0.8, 1, 0.33])];
+  // Overflow is order-dependent and promtool loads series in random order, so
+  // every column overflows (or not) whatever the order.
   const big = [
     ser("big", { i: "1" }, [9e307, -9e307, 1e308, 1, 1e308, Infinity]),
-    ser("big", { i: "2" }, [9e307, 9e307, 1e308, 1e308, -1e308, 1]),
-    ser("big", { i: "3" }, [9e307, 5, -1e308, 1e308, 3, 2]),
+    ser("big", { i: "2" }, [9e307, 5e307, 1e308, 1e308, 5, 1]),
+    ser("big", { i: "3" }, [9e307, 5, -1e307, 1e308, 3, 2]),
     ser("big", { i: "4" }, [1, 9e307, 1e308, 1e308, 1e308, -Infinity]),
   ];
   const all = [...m, ...m2, ...r, ...k, ...q, ...ratio, ...big];
@@ -937,7 +939,7 @@ describe("aggregate: differential against promtool", () => {
         ],
         ["avg(big)", agg("avg", big, [], false)],
         ["sum(big)", agg("sum", big, [], false)],
-        ["stddev(big)", agg("stddev", big, [], false)],
+        // No stddev(big): its overflow depends on the input order, which promtool randomises.
         ["sum by (job) (m * 1)", agg("sum", flagged, ["job"], false)],
         ["sum by (__name__, job) (m * 1)", agg("sum", flagged, ["__name__", "job"], false)],
         ["topk(3, m * 1)", agg("topk", flagged, [], false, new Float64Array(n).fill(3))],

@@ -30,6 +30,9 @@ export interface SeriesOut {
 
 const EMPTY_BUFFER = Buffer.alloc(0);
 
+/** Symbol tables up to this size keep their decoded strings (names and values) in memory. */
+const MAX_CACHED_SYMBOLS = 1 << 21;
+
 export class IndexReader implements BlockIndexReader {
   readonly path: string;
   readonly version: number;
@@ -40,7 +43,8 @@ export class IndexReader implements BlockIndexReader {
   /** File offset of each symbol's length prefix. */
   private readonly symOffsets: Float64Array;
   /** Label name symbols decoded so far (names are few and decoded for every series). */
-  private readonly symCache = new Map<number, string>();
+  /** Decoded symbols by reference, filled lazily (only for tables small enough to hold). */
+  private readonly symCache: (string | undefined)[];
 
   /** Postings offset table: label name → entry range [start, end); "" is the all-postings key. */
   private readonly nameRanges = new Map<string, { start: number; end: number }>();
@@ -71,6 +75,7 @@ export class IndexReader implements BlockIndexReader {
     this.toc = this.readTOC();
 
     this.symOffsets = this.readSymbols();
+    this.symCache = this.symOffsets.length <= MAX_CACHED_SYMBOLS ? new Array(this.symOffsets.length) : [];
 
     const entries = this.readPostingsOffsetTable();
     this.entryValuePos = entries.valuePos;
@@ -251,11 +256,11 @@ export class IndexReader implements BlockIndexReader {
     return this.b.toString("utf8", start, start + n);
   }
 
-  private nameSymbol(ref: number): string {
-    let s = this.symCache.get(ref);
+  private cachedSymbol(ref: number): string {
+    let s = this.symCache[ref];
     if (s === undefined) {
       s = this.lookupSymbol(ref);
-      this.symCache.set(ref, s);
+      if (ref < this.symCache.length) this.symCache[ref] = s;
     }
     return s;
   }
@@ -415,8 +420,8 @@ export class IndexReader implements BlockIndexReader {
     } else {
       const flat: string[] = new Array(2 * nl);
       for (let i = 0; i < nl; i++) {
-        flat[2 * i] = this.nameSymbol(this.uvarint(end, what));
-        flat[2 * i + 1] = this.lookupSymbol(this.uvarint(end, what));
+        flat[2 * i] = this.cachedSymbol(this.uvarint(end, what));
+        flat[2 * i + 1] = this.cachedSymbol(this.uvarint(end, what));
       }
       out.labels = Labels.fromFlatSorted(flat);
     }
