@@ -8,13 +8,15 @@
  * promtool's backfill is far too slow at this size) into
  * `.bench-cache/promql-<hosts>x<hours>h/` and reused by later runs; Prometheus
  * gets its own copy. Each query runs as an instant query at the dataset's end
- * and as a range query over the whole dataset at a 60 s step: one warm-up,
+ * and as a range query over the whole dataset at a 60 s step: `--warmup`
+ * untimed runs (both engines alike: a server answers dashboards warm, and V8
+ * needs a few runs to optimise a code path that Go compiled ahead of time),
  * then `--runs` timed runs per engine, medians reported. Vigil: wall time of
  * the engine call (and its stats.evalMs); Prometheus: its own execTotalTime
  * (the primary comparison) and the HTTP round trip.
  *
  * Flags: --hosts=N (100 series each, default 100), --hours=H (default 24),
- * --runs=R (default 5), --skip-vigil. Last line: one JSON object.
+ * --runs=R (default 5), --warmup=W (default 3), --skip-vigil. Last line: one JSON object.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -139,6 +141,7 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
       hosts: { type: "string", default: "100" },
       hours: { type: "string", default: "24" },
       runs: { type: "string", default: "5" },
+      warmup: { type: "string", default: "3" },
       "skip-vigil": { type: "boolean", default: false },
     },
     strict: false,
@@ -146,12 +149,15 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
   const hosts = Number(flags.hosts);
   const hours = Number(flags.hours);
   const runs = Math.max(1, Number(flags.runs));
+  const warmup = Math.max(1, Number(flags.warmup));
   if (!referenceAvailable()) {
     console.log("promql: reference prometheus not installed in .reference/bin; skipped");
     console.log(JSON.stringify({ skipped: "no reference prometheus" }));
     return;
   }
-  console.log(`promql: ${hosts * 100} series × ${hours}h at 15s, ${runs} runs per query (after one warm-up)`);
+  console.log(
+    `promql: ${hosts * 100} series × ${hours}h at 15s, ${runs} runs per query (after ${warmup} warm-up runs)`,
+  );
   const { dir, buildSeconds } = ensureBlocks(hosts, hours);
   console.log(
     buildSeconds === null
@@ -185,7 +191,7 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
         let vigilError: string | undefined;
         if (engine !== null) {
           try {
-            vigilSeries = seriesCount((await vigilRun()).value);
+            for (let i = 0; i < warmup; i++) vigilSeries = seriesCount((await vigilRun()).value);
             const wall: number[] = [];
             const evals: number[] = [];
             for (let i = 0; i < runs; i++) {
@@ -200,7 +206,8 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
             vigilError = (e as Error).message;
           }
         }
-        const promSeries = seriesCount((await promRun()).value);
+        let promSeries = 0;
+        for (let i = 0; i < warmup; i++) promSeries = seriesCount((await promRun()).value);
         const exec: number[] = [];
         const wall: number[] = [];
         for (let i = 0; i < runs; i++) {
@@ -290,6 +297,7 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
       series: hosts * 100,
       hours,
       runs,
+      warmup,
       rangeStepSeconds: rangeStep / 1000,
       blocksBuildSeconds: buildSeconds,
       queries: rows,

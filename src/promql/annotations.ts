@@ -20,8 +20,9 @@ export interface Annotation {
 const WARN = "PromQL warning";
 const INFO = "PromQL info";
 
+/** Prometheus 3.5.3 names the metric even when it is empty (`for metric name ""`). */
 function withName(base: string, metricName: string): string {
-  return metricName === "" ? base : `${base} for metric name ${goQuote(metricName)}`;
+  return `${base} for metric name ${goQuote(metricName)}`;
 }
 
 /** Constructors for every annotation upstream's engine emits on float data. */

@@ -12,8 +12,7 @@ import type { Queryable } from "../storage/interface.ts";
 import { Annotations } from "./annotations.ts";
 import { canceledError, QueryError, timeoutError } from "./errors.ts";
 import { Evaluator, finishSeries } from "./evaluator.ts";
-import type { Expr } from "./parser/ast.ts";
-import { parseExpr } from "./parser/parse.ts";
+import { documentedType, type Expr, parseExpr, typeOf } from "./parser/index.ts";
 import type { EvalValue, Grid, MatrixSeries, QueryValue, RangeSeries, Sample } from "./value.ts";
 
 export interface EngineOptions {
@@ -98,11 +97,11 @@ export class Engine {
     if (!(step > 0))
       throw new QueryError("bad_data", "zero or negative query resolution step widths are not accepted");
     if (end < start) throw new QueryError("bad_data", "end timestamp must not be before start time");
-    const type = valueTypeOf(expr);
+    const type = typeOf(expr);
     if (type !== "scalar" && type !== "vector") {
       throw new QueryError(
         "bad_data",
-        `invalid expression type "${type === "matrix" ? "range vector" : type}" for range query, must be Scalar or instant Vector`,
+        `invalid expression type "${documentedType(type)}" for range query, must be Scalar or instant Vector`,
       );
     }
     return this.run(
@@ -265,29 +264,4 @@ function matrixOf(series: RangeSeries[], delayedNameRemoval: boolean): MatrixSer
     t: Array.from(s.ts.subarray(0, s.len)),
     f: Array.from(s.vs.subarray(0, s.len)),
   }));
-}
-
-/** The static type of an expression, as the parser's type checker sees it. */
-export function valueTypeOf(e: Expr): "scalar" | "vector" | "matrix" | "string" {
-  switch (e.type) {
-    case "NumberLiteral":
-      return "scalar";
-    case "StringLiteral":
-      return "string";
-    case "ParenExpr":
-    case "StepInvariantExpr":
-      return valueTypeOf(e.expr);
-    case "UnaryExpr":
-      return valueTypeOf(e.expr);
-    case "VectorSelector":
-    case "AggregateExpr":
-      return "vector";
-    case "MatrixSelector":
-    case "SubqueryExpr":
-      return "matrix";
-    case "BinaryExpr":
-      return valueTypeOf(e.lhs) === "scalar" && valueTypeOf(e.rhs) === "scalar" ? "scalar" : "vector";
-    case "Call":
-      return e.func.returnType;
-  }
 }

@@ -558,7 +558,8 @@ export class Evaluator {
       params,
       out: 0,
       annos: this.annos,
-      pos: e.pos,
+      // Warnings (e.g. an invalid quantile) point at the first argument, as upstream's.
+      pos: e.args[0]!.pos,
     };
     const out: StepSeries[] = [];
     yield* this.rangeSource(arg, g, (rs, windowEnd, range) => {
@@ -768,7 +769,7 @@ export class Evaluator {
     if (!fraction) {
       for (let i = 0; i < g.n; i++) {
         const q = p1[i]!;
-        if (!(q >= 0 && q <= 1) && groups.size > 0) {
+        if (!(q >= 0 && q <= 1)) {
           this.annos.add(annotations.invalidQuantile(q, e.args[0]!.pos));
         }
       }
@@ -792,7 +793,7 @@ export class Evaluator {
             ss.values[i] = r.value;
             if (r.forcedMonotonicity) {
               this.annos.add(
-                annotations.histogramQuantileForcedMonotonicity(grp.labels.get("__name__"), e.pos),
+                annotations.histogramQuantileForcedMonotonicity(grp.labels.get("__name__"), e.args[1]!.pos),
               );
             }
           }

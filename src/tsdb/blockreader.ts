@@ -29,8 +29,11 @@ export interface IndexReader {
   labelValues(name: string): string[];
   /** Sorted distinct label names. */
   labelNames(): string[];
-  /** Fills `out` with the series' labels and chunk metas; false when the series is gone. */
-  series(ref: number, out: SeriesEntry): boolean;
+  /**
+   * Fills `out` with the series' labels and chunk metas (only those
+   * overlapping `[mint, maxt]`, when given); false when the series is gone.
+   */
+  series(ref: number, out: SeriesEntry, skipLabels?: boolean, mint?: number, maxt?: number): boolean;
 }
 
 export interface ChunkData {

@@ -139,7 +139,7 @@ class BlockSeriesSet implements SeriesSet {
     while (++this.i < this.postings.length) {
       const ref = this.postings[this.i]!;
       e.chunks = [];
-      if (!this.ix.series(ref, e)) continue;
+      if (!this.ix.series(ref, e, false, this.mint, this.maxt)) continue;
       const metas = e.chunks.filter((c) => c.maxT >= this.mint && c.minT <= this.maxt);
       if (metas.length === 0) continue;
       const deleted = this.tombstones.get(ref);

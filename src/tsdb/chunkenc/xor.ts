@@ -340,10 +340,22 @@ let decodedBeforeError = 0;
 function bitsAt(buf: Uint8Array, pos: number, n: number): number {
   const i = pos >>> 3;
   const off = pos & 7;
+  if (i + 4 >= buf.length) return bitsAtEnd(buf, pos, n);
   const w = (buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!;
   const v = (w << off) >>> (32 - n);
   if (off + n <= 32) return v >>> 0;
   return (v | (buf[i + 4]! >>> (40 - off - n))) >>> 0;
+}
+
+/** {@link bitsAt} near the end of the array, one byte at a time. */
+function bitsAtEnd(buf: Uint8Array, pos: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const p = pos + k;
+    const byte = p >>> 3 < buf.length ? buf[p >>> 3]! : 0;
+    v = v * 2 + ((byte >>> (7 - (p & 7))) & 1);
+  }
+  return v;
 }
 
 /**
@@ -369,8 +381,11 @@ export function decodeXOR(
   let t = t0;
   let vHi = hi0 | 0;
   let vLo = lo0 | 0;
+  // Values are written as their two 32-bit halves, straight into `vs`.
+  const vw = new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
   ts[0] = t;
-  vs[0] = floatFromBits(vHi, vLo);
+  vw[HI] = vHi;
+  vw[LO] = vLo;
   if (total === 1) return 1;
   const d1 = br.readUvarintAsInt64();
   if (br.eof) {
@@ -383,58 +398,65 @@ export function decodeXOR(
   let leading = 0;
   let trailing = 0;
   for (let k = 1; k < total; k++) {
+    // The next 32 bits hold every control field of a sample: the
+    // delta-of-delta prefix, the value's control bits and a new window's
+    // leading/significant counts. Only payloads take further reads.
+    let w = bitsAt(buf, pos, 32);
+    let used = 0;
     if (k > 1) {
-      // Delta-of-delta: prefix 0, 10, 110, 1110 or 1111, then 0/14/17/20/64 bits.
-      let dod = 0;
-      const prefix = bitsAt(buf, pos, 4);
-      if (prefix < 8) {
-        pos += 1;
+      if (w >>> 31 === 0) {
+        used = 1; // "0": the same delta.
       } else {
+        // "10", "110", "1110" or "1111", then a 14-, 17-, 20- or 64-bit delta-of-delta.
         let sz: number;
-        if (prefix < 12) {
-          pos += 2;
+        if (w >>> 30 === 2) {
+          used = 2;
           sz = 14;
-        } else if (prefix < 14) {
-          pos += 3;
+        } else if (w >>> 29 === 6) {
+          used = 3;
           sz = 17;
-        } else if (prefix < 15) {
-          pos += 4;
+        } else if (w >>> 28 === 14) {
+          used = 4;
           sz = 20;
         } else {
-          pos += 4;
+          used = 4;
           sz = 64;
         }
+        pos += used;
+        let dod: number;
         if (sz === 64) {
           const hi = bitsAt(buf, pos, 32);
           const lo = bitsAt(buf, pos + 32, 32);
-          pos += 64;
           dod = (hi | 0) * 4294967296 + lo;
         } else {
           dod = bitsAt(buf, pos, sz);
-          pos += sz;
           // Negative values come back as large unsigned ones.
           if (dod > 2 ** (sz - 1)) dod -= 2 ** sz;
         }
+        pos += sz;
+        tDelta += dod;
+        w = bitsAt(buf, pos, 32);
+        used = 0;
       }
-      tDelta += dod;
     }
     t += tDelta;
-    // Value: 0 = same, 10 = reuse the window, 11 = new window.
-    const c = bitsAt(buf, pos, 2);
+    // Value: "0" = same, "10" = reuse the window, "11" = new window.
+    const c = (w << used) >>> 30;
     if (c < 2) {
-      pos += 1;
+      pos += used + 1;
     } else {
-      pos += 2;
       if (c === 3) {
-        leading = bitsAt(buf, pos, 5);
-        let mbits = bitsAt(buf, pos + 5, 6);
-        pos += 11;
+        leading = (w << (used + 2)) >>> 27;
+        let mbits = (w << (used + 7)) >>> 26;
+        pos += used + 13;
         if (mbits === 0) mbits = 64;
         trailing = 64 - leading - mbits;
         if (trailing < 0) {
           decodedBeforeError = k;
           return DECODE_BAD_BITS;
         }
+      } else {
+        pos += used + 2;
       }
       const mbits = 64 - leading - trailing;
       let hi = 0;
@@ -462,7 +484,8 @@ export function decodeXOR(
       return DECODE_EOF;
     }
     ts[k] = t;
-    vs[k] = floatFromBits(vHi, vLo);
+    vw[2 * k + HI] = vHi;
+    vw[2 * k + LO] = vLo;
   }
   return total;
 }

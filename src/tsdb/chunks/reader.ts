@@ -1,7 +1,7 @@
 /**
  * Reads chunks of a block's segment files with positional reads on file
  * descriptors kept open, so a block never has to fit in memory. Reads go
- * through an LRU of 64 KiB windows shared by all readers: a series' chunks lie next to each
+ * through a cache of 64 KiB windows shared by all readers (CLOCK eviction): a series' chunks lie next to each
  * other, and neighbouring series next to those, so one read serves many
  * chunks (this is what mmap gives upstream). Window buffers are never reused,
  * so chunk bytes can be read in place. Segment indexes in references follow
@@ -40,6 +40,8 @@ const windowCache = new Map<number, Window>();
 interface Window {
   buf: Uint8Array;
   verified: Set<number>;
+  /** Read since eviction last passed it (CLOCK: hits cost no reordering). */
+  used: boolean;
 }
 let windowCacheBytes = 0;
 let windowCacheLimit = 256 * 1024 * 1024;
@@ -52,10 +54,16 @@ export function setChunkCacheLimit(bytes: number): void {
 }
 
 function evictWindows(): void {
-  for (const [key, w] of windowCache) {
-    if (windowCacheBytes <= windowCacheLimit) break;
+  // Oldest first; a window read since the last pass gets a second chance at the end.
+  while (windowCacheBytes > windowCacheLimit && windowCache.size > 0) {
+    const [key, w] = windowCache.entries().next().value!;
     windowCache.delete(key);
-    windowCacheBytes -= w.buf.length;
+    if (w.used) {
+      w.used = false;
+      windowCache.set(key, w);
+    } else {
+      windowCacheBytes -= w.buf.length;
+    }
   }
 }
 
@@ -82,6 +90,8 @@ export class ChunkReader {
   private readonly totalSize: number;
   private readonly scratch = new Uint8Array(READ_AHEAD);
   private readonly id = nextReaderId++;
+  private lastKey = -1;
+  private lastWindow: Window | undefined;
   // Set by locate(): where the last chunk's encoding byte, data and end are in `located`.
   private located: Uint8Array = this.scratch;
   private encAt = 0;
@@ -277,20 +287,21 @@ export class ChunkReader {
     const wi = Math.floor(off / WINDOW);
     const start = wi * WINDOW;
     const key = this.id * 2 ** 32 + si * 2 ** 20 + wi;
-    let w = windowCache.get(key);
+    let w = key === this.lastKey ? this.lastWindow : windowCache.get(key);
     if (w !== undefined) {
-      windowCache.delete(key);
-      windowCache.set(key, w);
+      w.used = true;
     } else {
       const size = Math.min(WINDOW, seg.size - start);
       const buf = new Uint8Array(size);
       if (readSync(seg.fd, buf, 0, size, start) < size)
         throw new Error(`${seg.path}: short read at offset ${start}`);
-      w = { buf, verified: new Set() };
+      w = { buf, verified: new Set(), used: false };
       windowCache.set(key, w);
       windowCacheBytes += size;
       evictWindows();
     }
+    this.lastKey = key;
+    this.lastWindow = w;
     const buf = w.buf;
     // A chunk starting in the last bytes may continue in the next window: read it directly.
     if (
@@ -304,6 +315,8 @@ export class ChunkReader {
 
   close(): void {
     if (this.closed) return;
+    this.lastWindow = undefined;
+    this.lastKey = -1;
     const lo = this.id * 2 ** 32;
     for (const [key, w] of windowCache) {
       if (key < lo || key >= lo + 2 ** 32) continue;

@@ -393,7 +393,7 @@ export class IndexReader implements BlockIndexReader {
    * array is reused, the metas are new). False when `ref` lies outside the
    * series section; throws on corruption.
    */
-  series(ref: number, out: SeriesOut, skipLabels = false): boolean {
+  series(ref: number, out: SeriesOut, skipLabels = false, mint = -Infinity, maxt = Infinity): boolean {
     const off = ref * SERIES_BYTE_ALIGN;
     if (!Number.isInteger(ref) || off < this.toc.series || off >= this.seriesEnd || this.toc.series === 0) {
       return false;
@@ -433,12 +433,12 @@ export class IndexReader implements BlockIndexReader {
       let minT = this.varint(end, what);
       let maxT = minT + this.uvarint(end, what);
       let cref = this.uvarint(end, what);
-      chunks.push({ ref: cref, minT, maxT });
+      if (maxT >= mint && minT <= maxt) chunks.push({ ref: cref, minT, maxT });
       for (let i = 1; i < nc; i++) {
         minT = maxT + this.uvarint(end, what);
         maxT = minT + this.uvarint(end, what);
         cref += this.varint(end, what);
-        chunks.push({ ref: cref, minT, maxT });
+        if (maxT >= mint && minT <= maxt) chunks.push({ ref: cref, minT, maxT });
       }
     }
     return true;
