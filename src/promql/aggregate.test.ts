@@ -1,78 +1,19 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Labels } from "../model/labels/labels.ts";
-import { goQuote } from "../model/labels/strings.ts";
 import { type AggContext, aggregate, formatFloatPlain, quantile } from "./aggregate.ts";
 import { Annotations } from "./annotations.ts";
 import { QueryError } from "./errors.ts";
 import type { AggregateOp } from "./parser/ast.ts";
 import { labelsHash64, labelsSampleOffset, xxhash64 } from "./signature.ts";
-import { newStepSeries, type StepSeries } from "./value.ts";
+import { assertOutcome, outcomeAt, promtoolSteps } from "./testing/promtool.ts";
+import { assertView, close, drain, ser, type Vals, view } from "./testing/steps.ts";
+import type { StepSeries } from "./value.ts";
 
 // ---- helpers ----
 
-type Vals = (number | null)[];
-
-/** A series named `metric` ("" for none) with `vals` per step (null = absent). */
-function ser(metric: string, lbls: Record<string, string>, vals: Vals, dropName = false): StepSeries {
-  const ls = Labels.fromObject(metric === "" ? lbls : { ...lbls, __name__: metric });
-  const s = newStepSeries(ls, vals.length, dropName);
-  vals.forEach((v, i) => {
-    if (v !== null) {
-      s.values[i] = v;
-      s.present[i] = 1;
-    }
-  });
-  return s;
-}
-
 function ctxOf(n: number): AggContext {
   return { n, annos: new Annotations(), pos: { start: 0, end: 10 }, paramPos: { start: 4, end: 5 } };
-}
-
-function drain<T>(g: Generator<void, T>): T {
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-  }
-}
-
-/** What the engine does at the end: drop flagged names (and type/unit). */
-function finalLabels(s: StepSeries): Labels {
-  return s.dropName ? s.labels.without("__name__", "__type__", "__unit__") : s.labels;
-}
-
-/** Output as sorted `labels -> values` rows, after the engine's final name removal. */
-function view(out: StepSeries[]): Record<string, Vals> {
-  const rows: [string, Vals][] = out.map((s) => [
-    finalLabels(s).toString(),
-    Array.from(s.values, (v, i) => (s.present[i] === 1 ? v : null)),
-  ]);
-  rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return Object.fromEntries(rows);
-}
-
-function close(a: number | null, b: number | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
-  if (a === b) return true;
-  return Math.abs(a - b) / (Math.abs(a) + Math.abs(b)) < 1e-9;
-}
-
-function assertView(got: Record<string, Vals>, want: Record<string, Vals>, msg?: string): void {
-  assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), msg);
-  for (const k of Object.keys(want)) {
-    const g = got[k];
-    const w = want[k];
-    assert.equal(g.length, w.length, `${msg ?? ""} ${k}`);
-    for (let i = 0; i < w.length; i++) {
-      assert.ok(close(g[i], w[i]), `${msg ?? ""} ${k} step ${i}: got ${g[i]}, want ${w[i]}`);
-    }
-  }
 }
 
 function run(
@@ -696,130 +637,14 @@ describe("aggregate: fairness", () => {
 
 // ---- differential against the reference promtool ----
 
-const PROMTOOL = join(import.meta.dirname, "../../.reference/bin/promtool");
-
-interface Sample {
-  labels: string;
-  value: number;
-}
-
-type Outcome = { err: string } | { samples: Sample[] };
-
-/** Parses promtool's `got:` list: `{a="b", c="d"} 1E+00, {…} NaN`. */
-function parseGot(s: string): Sample[] {
-  const out: Sample[] = [];
-  let i = 0;
-  while (i < s.length) {
-    assert.equal(s[i], "{");
-    let j = i + 1;
-    let inStr = false;
-    for (; j < s.length; j++) {
-      const c = s[j];
-      if (inStr) {
-        if (c === "\\") j++;
-        else if (c === '"') inStr = false;
-      } else if (c === '"') inStr = true;
-      else if (c === "}") break;
-    }
-    const labels = s.slice(i, j + 1);
-    let k = s.indexOf(", {", j);
-    if (k < 0) k = s.length;
-    const tok = s.slice(j + 2, k).trim();
-    const value =
-      tok === "+Inf" ? Infinity : tok === "-Inf" ? -Infinity : tok === "NaN" ? Number.NaN : Number(tok);
-    out.push({ labels, value });
-    i = k + 2;
-  }
-  return out;
-}
-
-function duration(min: number): string {
-  return min === 0 ? "0s" : `${min}m`;
-}
-
-/**
- * Evaluates each expression at steps 0…n-1 (one minute apart) with promtool;
- * returns per expression and step the samples or the error.
- */
-function promtoolEval(input: StepSeries[], exprs: string[], n: number): Map<string, Outcome> | null {
-  if (!existsSync(PROMTOOL)) return null;
-  const dir = mkdtempSync(join(tmpdir(), "vigil-agg-"));
-  try {
-    let yml = "evaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n";
-    for (const s of input) {
-      const vals = Array.from(s.values, (v, t) =>
-        s.present[t] !== 1
-          ? "stale"
-          : Number.isNaN(v)
-            ? "NaN"
-            : v === Infinity
-              ? "Inf"
-              : v === -Infinity
-                ? "-Inf"
-                : String(v),
-      );
-      yml += `      - series: '${s.labels.toString()}'\n        values: '${vals.join(" ")}'\n`;
-    }
-    yml += "    promql_expr_test:\n";
-    for (const e of exprs) {
-      for (let t = 0; t < n; t++)
-        yml += `      - expr: '${e}'\n        eval_time: ${duration(t)}\n        exp_samples: []\n`;
-    }
-    const file = join(dir, "t.yml");
-    writeFileSync(file, yml);
-    const r = spawnSync(
-      PROMTOOL,
-      ["test", "rules", "--enable-feature=promql-experimental-functions,promql-delayed-name-removal", file],
-      { encoding: "utf8" },
-    );
-    const res = new Map<string, Outcome>();
-    const lines = `${r.stdout}\n${r.stderr}`.split("\n").map((l) => l.trim());
-    for (let i = 0; i < lines.length; i++) {
-      const m = /^expr: (".*"), time: ([^,]+),(?: err: (.*))?$/.exec(lines[i]);
-      if (m === null) continue;
-      const key = `${m[1]} ${m[2]}`;
-      if (m[3] !== undefined) res.set(key, { err: m[3] });
-      else {
-        const got = lines[i + 2];
-        assert.ok(got.startsWith("got: "), got);
-        res.set(key, { samples: parseGot(got.slice(5)) });
-      }
-    }
-    return res;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Mine at step t after the engine's final name removal, or the error. */
-function mineAt(f: () => StepSeries[], n: number): (t: number) => Outcome {
-  let out: StepSeries[] | null = null;
-  let err: string | null = null;
-  try {
-    out = f();
-  } catch (e) {
-    if (!(e instanceof QueryError)) throw e;
-    err = e.message;
-  }
-  return (t) => {
-    if (err !== null) return { err };
-    const samples: Sample[] = [];
-    for (const s of out!)
-      if (s.present[t] === 1) samples.push({ labels: finalLabels(s).toString(), value: s.values[t] });
-    const seen = new Set(samples.map((x) => x.labels));
-    if (seen.size !== samples.length) return { err: "vector cannot contain metrics with the same labelset" };
-    assert.ok(t < n);
-    return { samples };
-  };
-}
-
+/** Asserts that each case's result matches promtool's at every step 0…n-1. */
 function compareWithPromtool(
   input: StepSeries[],
   n: number,
   cases: [string, () => StepSeries[]][],
   t: { skip: (msg: string) => void },
 ): void {
-  const ref = promtoolEval(
+  const ref = promtoolSteps(
     input,
     cases.map((c) => c[0]),
     n,
@@ -829,30 +654,8 @@ function compareWithPromtool(
     return;
   }
   for (const [expr, f] of cases) {
-    const mine = mineAt(f, n);
-    for (let step = 0; step < n; step++) {
-      const key = `${goQuote(expr)} ${duration(step)}`;
-      const want: Outcome = ref.get(key) ?? { samples: [] };
-      const got = mine(step);
-      if ("err" in want) {
-        assert.deepEqual(got, want, key);
-        continue;
-      }
-      assert.ok("samples" in got, `${key}: got error ${"err" in got ? got.err : ""}`);
-      const g = [...got.samples].sort((a, b) => (a.labels < b.labels ? -1 : 1));
-      const w = [...want.samples].sort((a, b) => (a.labels < b.labels ? -1 : 1));
-      assert.deepEqual(
-        g.map((x) => x.labels),
-        w.map((x) => x.labels),
-        key,
-      );
-      for (let i = 0; i < g.length; i++) {
-        assert.ok(
-          close(g[i].value, w[i].value),
-          `${key} ${g[i].labels}: got ${g[i].value}, want ${w[i].value}`,
-        );
-      }
-    }
+    const mine = outcomeAt(f, n);
+    for (let step = 0; step < n; step++) assertOutcome(`${expr} @${step}m`, mine(step), ref(expr, step));
   }
 }
 

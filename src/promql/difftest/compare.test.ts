@@ -29,6 +29,12 @@ const vec = (...s: [Labels, number][]): QueryValue => ({
   samples: s.map(([metric, f]) => ({ metric, t: 1000, f })),
 });
 
+/** A matrix of `[labels, timestamps, values]` series. */
+const mat = (...s: [Labels, number[], number[]][]): QueryValue => ({
+  type: "matrix",
+  series: s.map(([metric, t, f]) => ({ metric, t, f })),
+});
+
 test("compareOutcomes classifies differences", () => {
   const a = l("__name__", "x", "job", "a");
   const b = l("__name__", "x", "job", "b");
@@ -40,6 +46,19 @@ test("compareOutcomes classifies differences", () => {
     ["NaN equals NaN", ok(vec([a, Number.NaN])), ok(vec([a, Number.NaN])), null],
     ["name only", ok(vec([a, 1])), ok(vec([a.withoutName(), 1])), "name-removal"],
     ["labels", ok(vec([a, 1])), ok(vec([b, 1])), "labels"],
+    ["labels counted as a multiset", ok(vec([a, 1], [a, 1])), ok(vec([a, 1], [b, 1])), "labels"],
+    [
+      "matrix series in any order",
+      ok(mat([a, [1], [1]], [b, [1], [2]])),
+      ok(mat([b, [1], [2]], [a, [1], [1]])),
+      null,
+    ],
+    [
+      "matrix values paired by labels",
+      ok(mat([a, [1], [1]], [b, [1], [2]])),
+      ok(mat([b, [1], [1]], [a, [1], [2]])),
+      "values",
+    ],
     [
       "both errors",
       { ok: false, errorType: "bad_data", message: "x" },
@@ -48,18 +67,8 @@ test("compareOutcomes classifies differences", () => {
     ],
     ["one error", ok(vec()), { ok: false, errorType: "execution", message: "y" }, "error"],
     ["type", ok({ type: "scalar", t: 1, v: 1 }), ok(vec()), "type"],
-    [
-      "matrix timestamps",
-      ok({ type: "matrix", series: [{ metric: a, t: [1, 2], f: [1, 1] }] }),
-      ok({ type: "matrix", series: [{ metric: a, t: [1, 3], f: [1, 1] }] }),
-      "timestamps",
-    ],
-    [
-      "matrix missing point",
-      ok({ type: "matrix", series: [{ metric: a, t: [1, 2], f: [1, 1] }] }),
-      ok({ type: "matrix", series: [{ metric: a, t: [1], f: [1] }] }),
-      "timestamps",
-    ],
+    ["matrix timestamps", ok(mat([a, [1, 2], [1, 1]])), ok(mat([a, [1, 3], [1, 1]])), "timestamps"],
+    ["matrix missing point", ok(mat([a, [1, 2], [1, 1]])), ok(mat([a, [1], [1]])), "timestamps"],
   ];
   for (const [name, x, y, want, ordered] of cases) {
     const d = compareOutcomes(x, y, { ...defaultCompareOptions, ordered: ordered === true });

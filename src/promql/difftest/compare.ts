@@ -90,17 +90,22 @@ export function compareValues(
   }
 }
 
-function compareMatrices(x: MatrixSeries[], y: MatrixSeries[], o: CompareOptions): Diff | null {
+/** The two sides' series paired by label set, or how their label sets differ. */
+function pairByLabels<T extends { metric: Labels }>(x: T[], y: T[]): [T, T][] | Diff {
   const labelDiff = compareLabelSets(
     x.map((s) => s.metric),
     y.map((s) => s.metric),
   );
   if (labelDiff !== null) return labelDiff;
-  const xs = [...x].sort((p, q) => Labels.compare(p.metric, q.metric));
-  const ys = [...y].sort((p, q) => Labels.compare(p.metric, q.metric));
-  for (let i = 0; i < xs.length; i++) {
-    const p = xs[i]!;
-    const q = ys[i]!;
+  const byLabels = (p: T, q: T): number => Labels.compare(p.metric, q.metric);
+  const ys = [...y].sort(byLabels);
+  return [...x].sort(byLabels).map((p, i) => [p, ys[i]!]);
+}
+
+function compareMatrices(x: MatrixSeries[], y: MatrixSeries[], o: CompareOptions): Diff | null {
+  const pairs = pairByLabels(x, y);
+  if (!Array.isArray(pairs)) return pairs;
+  for (const [p, q] of pairs) {
     const n = Math.max(p.t.length, q.t.length);
     for (let j = 0; j < n; j++) {
       if (p.t[j] !== q.t[j]) {
@@ -118,16 +123,9 @@ function compareMatrices(x: MatrixSeries[], y: MatrixSeries[], o: CompareOptions
 }
 
 function compareVectors(x: Sample[], y: Sample[], o: CompareOptions): Diff | null {
-  const labelDiff = compareLabelSets(
-    x.map((s) => s.metric),
-    y.map((s) => s.metric),
-  );
-  if (labelDiff !== null) return labelDiff;
-  const xs = [...x].sort((p, q) => Labels.compare(p.metric, q.metric));
-  const ys = [...y].sort((p, q) => Labels.compare(p.metric, q.metric));
-  for (let i = 0; i < xs.length; i++) {
-    const p = xs[i]!;
-    const q = ys[i]!;
+  const pairs = pairByLabels(x, y);
+  if (!Array.isArray(pairs)) return pairs;
+  for (const [p, q] of pairs) {
     if (p.t !== q.t) return { cause: "timestamps", detail: `${p.metric.toString()} at ${p.t} vs ${q.t}` };
     if (!floatsEqual(p.f, q.f, o))
       return { cause: "values", detail: `${p.metric.toString()}: ${p.f} vs ${q.f}` };
@@ -148,27 +146,10 @@ function compareVectors(x: Sample[], y: Sample[], o: CompareOptions): Diff | nul
 
 /** Compares two lists of label sets as multisets; a difference only in `__name__` is reported as such. */
 function compareLabelSets(x: Labels[], y: Labels[]): Diff | null {
-  const diff = (p: Labels[], q: Labels[]): { onlyX: Labels[]; onlyY: Labels[] } => {
-    const count = new Map<string, number>();
-    for (const l of q) count.set(key(l), (count.get(key(l)) ?? 0) + 1);
-    const onlyX: Labels[] = [];
-    for (const l of p) {
-      const k = key(l);
-      const c = count.get(k) ?? 0;
-      if (c === 0) onlyX.push(l);
-      else count.set(k, c - 1);
-    }
-    const seen = new Map<string, number>();
-    for (const l of p) seen.set(key(l), (seen.get(key(l)) ?? 0) + 1);
-    const onlyY: Labels[] = [];
-    for (const l of q) {
-      const k = key(l);
-      const c = seen.get(k) ?? 0;
-      if (c === 0) onlyY.push(l);
-      else seen.set(k, c - 1);
-    }
-    return { onlyX, onlyY };
-  };
+  const diff = (p: Labels[], q: Labels[]): { onlyX: Labels[]; onlyY: Labels[] } => ({
+    onlyX: unmatched(p, q),
+    onlyY: unmatched(q, p),
+  });
   const { onlyX, onlyY } = diff(x, y);
   if (onlyX.length === 0 && onlyY.length === 0) return null;
   const stripped = diff(
@@ -184,6 +165,20 @@ function compareLabelSets(x: Labels[], y: Labels[]): Diff | null {
     cause: stripped.onlyX.length === 0 && stripped.onlyY.length === 0 ? "name-removal" : "labels",
     detail: `${x.length} vs ${y.length} series; only vigil: [${show(onlyX)}]; only reference: [${show(onlyY)}]`,
   };
+}
+
+/** The members of the multiset `p` that `q` has no (further) copy of. */
+function unmatched(p: Labels[], q: Labels[]): Labels[] {
+  const count = new Map<string, number>();
+  for (const l of q) count.set(key(l), (count.get(key(l)) ?? 0) + 1);
+  const out: Labels[] = [];
+  for (const l of p) {
+    const k = key(l);
+    const c = count.get(k) ?? 0;
+    if (c === 0) out.push(l);
+    else count.set(k, c - 1);
+  }
+  return out;
 }
 
 function key(l: Labels): string {

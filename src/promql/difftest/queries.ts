@@ -3,6 +3,7 @@
  * metrics and parameters (see ./dataset.ts for the metrics). Deterministic:
  * the same list every run.
  */
+import { DATE_FUNCTIONS } from "../functions/date.ts";
 
 export interface DiffQuery {
   query: string;
@@ -290,16 +291,7 @@ export function generateQueries(startMs: number, endMs: number): DiffQuery[] {
 
   // Time functions.
   q("time()");
-  for (const fn of [
-    "minute",
-    "hour",
-    "day_of_week",
-    "day_of_month",
-    "day_of_year",
-    "days_in_month",
-    "month",
-    "year",
-  ]) {
+  for (const [fn] of DATE_FUNCTIONS) {
     q(`${fn}()`);
     q(`${fn}(timestamp(dt_up))`);
   }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { mulberry32 } from "../../testing/prng.ts";
+import { oracleKey, PROMTOOL, runOracle } from "../testing/promtool.ts";
 import { type Bucket, bucketFraction, bucketQuantile } from "./histogram.ts";
-import { oracleKey, PROMTOOL, runOracle } from "./promtool_oracle.ts";
 
 const inf = Number.POSITIVE_INFINITY;
 

@@ -3,6 +3,7 @@
  * counts with an `le` label): upstream's `BucketQuantile` and
  * `BucketFraction`. Both interpolate linearly within a bucket.
  */
+import { almostEqual } from "../almost.ts";
 import type { Bucket } from "./types.ts";
 
 /**
@@ -10,20 +11,9 @@ import type { Bucket } from "./types.ts";
  * is taken for a float rounding artifact and ignored (in either direction).
  */
 const SMALL_DELTA_TOLERANCE = 1e-12;
-const MIN_NORMAL = 2.2250738585072014e-308;
 
 function byUpperBound(a: Bucket, b: Bucket): number {
   return a.upperBound - b.upperBound;
-}
-
-/** Upstream's `almost.Equal`: relative difference below `epsilon`, absolute near zero. */
-function almostEqual(a: number, b: number, epsilon: number): boolean {
-  if (Number.isNaN(a) && Number.isNaN(b)) return true;
-  if (a === b) return true;
-  const absSum = Math.abs(a) + Math.abs(b);
-  const diff = Math.abs(a - b);
-  if (a === 0 || b === 0 || absSum < MIN_NORMAL) return diff < epsilon * MIN_NORMAL;
-  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
 }
 
 /** Merges, in place, adjacent buckets of the sorted `buckets` that share an upper bound; returns the new length. */

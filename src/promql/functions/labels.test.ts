@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Labels } from "../../model/labels/labels.ts";
 import { QueryError } from "../errors.ts";
+import { oracleKey, PROMTOOL, runOracle } from "../testing/promtool.ts";
 import {
   compareByLabels,
   compareByLabelsDesc,
@@ -10,7 +11,6 @@ import {
   compileLabelReplace,
   natsortLess,
 } from "./labels.ts";
-import { oracleKey, PROMTOOL, runOracle } from "./promtool_oracle.ts";
 
 const L = (...flat: string[]): Labels => Labels.fromStrings(...flat);
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { type OracleGroup, oracleKey, PROMTOOL, runOracle } from "../testing/promtool.ts";
 import { ELEMENTWISE_FUNCTIONS, goLog2, goLog10, isClampEmpty } from "./math.ts";
-import { type OracleGroup, oracleKey, PROMTOOL, runOracle } from "./promtool_oracle.ts";
 
 const inf = Number.POSITIVE_INFINITY;
 const nan = Number.NaN;

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { mulberry32 } from "../../testing/prng.ts";
 import { Annotations } from "../annotations.ts";
 import { QueryError } from "../errors.ts";
-import { type OracleGroup, oracleKey, PROMTOOL, runOracle } from "./promtool_oracle.ts";
+import { type OracleGroup, oracleKey, PROMTOOL, promtoolValue, runOracle } from "../testing/promtool.ts";
 import { formatGoFixed6, RANGE_FUNCTIONS } from "./range.ts";
 import type { RangeFnContext } from "./types.ts";
 
@@ -638,11 +638,7 @@ describe("range functions against promtool (v3.5.3)", () => {
   }
 
   function notation(v: number | null): string {
-    if (v === null) return "_";
-    if (Number.isNaN(v)) return "NaN";
-    if (v === Number.POSITIVE_INFINITY) return "Inf";
-    if (v === Number.NEGATIVE_INFINITY) return "-Inf";
-    return String(v);
+    return v === null ? "_" : promtoolValue(v);
   }
 
   const fns: [string, number[]][] = [

@@ -5,12 +5,15 @@ export { type DumpOptions, dumpExpr } from "./dump.ts";
 export { DurationError, formatDuration, parseDuration } from "./duration.ts";
 export { lineColumn, ParseError, type ParseErrorKind, ParseErrors } from "./errors.ts";
 export { FUNCTIONS, TIME_DEPENDENT_FUNCTIONS } from "./functions.ts";
+export { Lexer, T } from "./lex.ts";
 export {
   children,
   MAX_NESTING_DEPTH,
   type ParseOptions,
   parseExpr,
   parseMetricSelector,
+  parseNumber,
+  underscoresOK,
   unquoteString,
 } from "./parse.ts";
 export { exprToString, formatFloatF, matcherString, quoteString } from "./printer.ts";

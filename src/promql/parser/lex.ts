@@ -193,6 +193,26 @@ function digitVal(r: number): number {
   return 16;
 }
 
+/** The item of a one-character arithmetic operator (`+ - * / % ^`), or null. */
+function arithmeticOp(r: number): ItemType | null {
+  switch (r) {
+    case 0x2b:
+      return T.ADD;
+    case 0x2d:
+      return T.SUB;
+    case 0x2a:
+      return T.MUL;
+    case 0x2f:
+      return T.DIV;
+    case 0x25:
+      return T.MOD;
+    case 0x5e:
+      return T.POW;
+    default:
+      return null;
+  }
+}
+
 function inSet(set: string, r: number): boolean {
   return r >= 0 && r < 0x80 && set.includes(String.fromCharCode(r));
 }
@@ -384,6 +404,13 @@ export class Lexer {
     return { type: T.ERROR, pos: this.start, val: message };
   }
 
+  private rightParen(): Item {
+    const it = this.emit(T.RIGHT_PAREN);
+    this.parenDepth--;
+    if (this.parenDepth < 0) return this.error("unexpected right parenthesis ')'");
+    return it;
+  }
+
   private skipSpaces(): void {
     while (isSpace(this.peek())) this.nextRune();
     this.ignore();
@@ -401,6 +428,8 @@ export class Lexer {
   private lexStatement(): Item | null {
     if (this.input.charCodeAt(this.pos) === 0x23) return this.skipComment();
     const r = this.nextRune();
+    const op = arithmeticOp(r);
+    if (op !== null) return this.emit(op);
     switch (r) {
       case EOF_RUNE:
         if (this.parenDepth !== 0) return this.error("unclosed left parenthesis");
@@ -409,18 +438,6 @@ export class Lexer {
         return this.emit(T.EOF);
       case 0x2c:
         return this.emit(T.COMMA);
-      case 0x2a:
-        return this.emit(T.MUL);
-      case 0x2f:
-        return this.emit(T.DIV);
-      case 0x25:
-        return this.emit(T.MOD);
-      case 0x2b:
-        return this.emit(T.ADD);
-      case 0x2d:
-        return this.emit(T.SUB);
-      case 0x5e:
-        return this.emit(T.POW);
       case 0x40:
         return this.emit(T.AT);
       case 0x3d: {
@@ -451,19 +468,13 @@ export class Lexer {
         return this.emit(T.GTR);
       case 0x22:
       case 0x27:
-        this.quote = r;
-        return this.lexString();
       case 0x60:
-        return this.lexRawString();
+        return this.lexQuoted(r);
       case 0x28:
         this.parenDepth++;
         return this.emit(T.LEFT_PAREN);
-      case 0x29: {
-        const it = this.emit(T.RIGHT_PAREN);
-        this.parenDepth--;
-        if (this.parenDepth < 0) return this.error("unexpected right parenthesis ')'");
-        return it;
-      }
+      case 0x29:
+        return this.rightParen();
       case 0x7b:
         this.mode = MODE_BRACES;
         return this.emit(T.LEFT_BRACE);
@@ -521,10 +532,8 @@ export class Lexer {
         return this.emit(T.COMMA);
       case 0x22:
       case 0x27:
-        this.quote = r;
-        return this.lexString();
       case 0x60:
-        return this.lexRawString();
+        return this.lexQuoted(r);
       case 0x3d:
         if (this.nextRune() === 0x7e) return this.emit(T.EQL_REGEX);
         this.backup();
@@ -547,6 +556,8 @@ export class Lexer {
   /** Right after `[` (and after operators/parentheses before the first number). */
   private lexDurationStart(): Item | null {
     const r = this.nextRune();
+    const op = arithmeticOp(r);
+    if (op !== null) return this.emit(op);
     switch (r) {
       case EOF_RUNE:
         return this.error("unexpected end of input in duration expression");
@@ -565,24 +576,8 @@ export class Lexer {
       case 0x28:
         this.parenDepth++;
         return this.emit(T.LEFT_PAREN);
-      case 0x29: {
-        const it = this.emit(T.RIGHT_PAREN);
-        this.parenDepth--;
-        if (this.parenDepth < 0) return this.error("unexpected right parenthesis ')'");
-        return it;
-      }
-      case 0x2b:
-        return this.emit(T.ADD);
-      case 0x2d:
-        return this.emit(T.SUB);
-      case 0x2a:
-        return this.emit(T.MUL);
-      case 0x2f:
-        return this.emit(T.DIV);
-      case 0x25:
-        return this.emit(T.MOD);
-      case 0x5e:
-        return this.emit(T.POW);
+      case 0x29:
+        return this.rightParen();
     }
     if (isSpace(r)) {
       this.skipSpaces();
@@ -675,6 +670,13 @@ export class Lexer {
     return this.emit(word.includes(":") ? T.METRIC_IDENTIFIER : T.IDENTIFIER);
   }
 
+  /** The string opened by quote `q`: `"`, `'` (with escapes) or a backquote (raw). */
+  private lexQuoted(q: number): Item {
+    if (q === 0x60) return this.lexRawString();
+    this.quote = q;
+    return this.lexString();
+  }
+
   private lexString(): Item {
     for (;;) {
       const r = this.nextRune();
@@ -707,22 +709,12 @@ export class Lexer {
       case 0x5c:
         return null;
       case 0x78: // x
-        ch = this.nextRune();
-        n = 2;
-        base = 16;
-        max = 255;
-        break;
       case 0x75: // u
-        ch = this.nextRune();
-        n = 4;
-        base = 16;
-        max = 0x10ffff;
-        break;
       case 0x55: // U
-        ch = this.nextRune();
-        n = 8;
+        n = ch === 0x78 ? 2 : ch === 0x75 ? 4 : 8;
         base = 16;
-        max = 0x10ffff;
+        max = ch === 0x78 ? 255 : 0x10ffff;
+        ch = this.nextRune();
         break;
       case EOF_RUNE:
         return this.error("escape sequence not terminated");

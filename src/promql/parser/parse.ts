@@ -247,7 +247,7 @@ const OCTAL_INT = /^0[0-7]+$/;
 const HEX_INT = /^0[xX][0-9a-fA-F]+$/;
 
 /** Go's rule for `_` in number literals: only between digits, or after a base prefix. */
-function underscoresOK(s: string): boolean {
+export function underscoresOK(s: string): boolean {
   let saw = "^";
   let i = 0;
   let hex = false;
@@ -273,8 +273,12 @@ function underscoresOK(s: string): boolean {
   return saw !== "_";
 }
 
-/** A number literal's value, or the reason it cannot be parsed (upstream's text). */
-function parseNumber(text: string): number | string {
+/**
+ * A number literal's value, or the reason it cannot be parsed (upstream's
+ * text). `text` is what the lexer scans as a number (or `Inf`, `NaN`): this
+ * is not a general string-to-number conversion.
+ */
+export function parseNumber(text: string): number | string {
   const lower = text.toLowerCase();
   if (lower === "inf" || lower === "+inf") return Number.POSITIVE_INFINITY;
   if (lower === "-inf") return Number.NEGATIVE_INFINITY;
@@ -969,16 +973,8 @@ class Parser {
     const d = this.parseOffsetDuration();
     this.ctx = outer;
 
-    let target: VectorSelector | SubqueryExpr;
-    if (e.type === "VectorSelector" || e.type === "SubqueryExpr") target = e;
-    else if (e.type === "MatrixSelector") target = e.selector;
-    else {
-      this.addError(
-        e.pos,
-        "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-      );
-      return e;
-    }
+    const target = this.modifierTarget(e, "offset");
+    if (target === null) return e;
     if (target.offset !== 0 || this.offsetExprs.has(target)) {
       this.addError(e.pos, "offset may not be set multiple times");
     } else {
@@ -993,6 +989,17 @@ class Parser {
     return e;
   }
 
+  /** The node an `offset` or `@` after `e` sets; null (and an error) when `e` cannot take one. */
+  private modifierTarget(e: Expr, modifier: "offset" | "@"): VectorSelector | SubqueryExpr | null {
+    if (e.type === "VectorSelector" || e.type === "SubqueryExpr") return e;
+    if (e.type === "MatrixSelector") return e.selector;
+    this.addError(
+      e.pos,
+      `${modifier} modifier must be preceded by an instant vector selector or range vector selector or a subquery`,
+    );
+    return null;
+  }
+
   /**
    * The value after `offset`. A plain (optionally signed) literal ends the
    * modifier, so `x offset 5m + 1` adds 1 to `x offset 5m`; anything else is a
@@ -1001,19 +1008,13 @@ class Parser {
    */
   private parseOffsetDuration(): Duration {
     const t = this.peek();
-    if (t.type === T.NUMBER || t.type === T.DURATION) {
-      this.take();
-      return this.durationLiteral(t);
-    }
-    if (t.type === T.ADD || t.type === T.SUB) {
-      const n = this.peek2();
-      if (n.type === T.NUMBER || n.type === T.DURATION) {
-        this.take();
-        this.take();
-        return this.unaryDuration(t, this.durationLiteral(n));
-      }
-    }
-    return this.parseDurationExpr(0);
+    const signed = t.type === T.ADD || t.type === T.SUB;
+    const lit = signed ? this.peek2() : t;
+    if (lit.type !== T.NUMBER && lit.type !== T.DURATION) return this.parseDurationExpr(0);
+    if (signed) this.take();
+    // An operand that is a literal takes no operators after it.
+    const d = this.parseDurationOperand();
+    return signed ? this.unaryDuration(t, d) : d;
   }
 
   private parseAt(e: Expr): Expr {
@@ -1054,16 +1055,8 @@ class Parser {
     }
     this.ctx = outer;
 
-    let target: VectorSelector | SubqueryExpr;
-    if (e.type === "VectorSelector" || e.type === "SubqueryExpr") target = e;
-    else if (e.type === "MatrixSelector") target = e.selector;
-    else {
-      this.addError(
-        e.pos,
-        "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-      );
-      return e;
-    }
+    const target = this.modifierTarget(e, "@");
+    if (target === null) return e;
     if (target.at !== null) {
       this.addError(e.pos, "@ <timestamp> may not be set multiple times");
       return e;

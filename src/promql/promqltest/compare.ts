@@ -6,6 +6,7 @@
  */
 import { formatGoFloat } from "../../cli/tsdb/format.ts";
 import { Labels } from "../../model/labels/labels.ts";
+import { almostEqual as floatsAlmostEqual } from "../almost.ts";
 import type { MatrixSeries, QueryValue } from "../value.ts";
 import {
   describeExpectation,
@@ -21,24 +22,15 @@ import { FLOAT, HISTOGRAM, isStaleNaN } from "./series.ts";
 /** Relative error allowed between an expected and a returned float. */
 export const DEFAULT_EPSILON = 1e-6;
 
-/** The smallest positive normal float64. */
-const MIN_NORMAL = 2.2250738585072014e-308;
-
 /**
- * Upstream's `almost.Equal`: the stale marker equals only itself, any two
- * other NaNs are equal, and otherwise values must agree to a relative
- * `epsilon` (effectively exactly when either is 0 or both are subnormal).
+ * An expected value against a returned one: the stale marker equals only
+ * itself; other values compare with upstream's `almost.Equal`.
  */
 export function almostEqual(a: number, b: number, epsilon = DEFAULT_EPSILON): boolean {
   const sa = isStaleNaN(a);
   const sb = isStaleNaN(b);
   if (sa || sb) return sa && sb;
-  if (Number.isNaN(a) && Number.isNaN(b)) return true;
-  if (a === b) return true;
-  const absSum = Math.abs(a) + Math.abs(b);
-  const diff = Math.abs(a - b);
-  if (a === 0 || b === 0 || absSum < MIN_NORMAL) return diff < epsilon * MIN_NORMAL;
-  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
+  return floatsAlmostEqual(a, b, epsilon);
 }
 
 function fmt(v: number): string {

@@ -1,52 +1,24 @@
 /**
- * Number syntax of the test scripts, which follows Go's strconv: a value is
- * first tried as an integer (`ParseInt(s, 0, 64)`: decimal, `0x`, `0o`, `0b`,
- * a leading `0` for octal, `_` separators) and then as a float
- * (`ParseFloat(s, 64)`: decimal or hex-mantissa floats, `Inf`, `Infinity`,
- * `NaN`). Out-of-range floats are errors, as in Go.
+ * Go's strconv on arbitrary text, for what the test scripts read outside the
+ * PromQL lexer: a bare-number expectation line, histogram literal fields and
+ * `le` label values. A value is first tried as an integer (`ParseInt(s, 0,
+ * 64)`: decimal, `0x`, `0o`, `0b`, a leading `0` for octal, `_` separators)
+ * and then as a float (`ParseFloat(s, 64)`: decimal or hex-mantissa floats,
+ * `Inf`, `Infinity`, `NaN`). Out-of-range floats are errors, as in Go.
+ * Numbers inside series values are lexer tokens and use the parser's
+ * `parseNumber` instead.
  */
+import { underscoresOK } from "../parser/index.ts";
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
-const HEX = /^[0-9a-fA-F]$/;
 const DIGITS: Readonly<Record<string, RegExp>> = {
   x: /^[0-9a-fA-F]+$/,
   o: /^[0-7]+$/,
   b: /^[01]+$/,
   d: /^[0-9]+$/,
 };
-
-/**
- * Go's `underscoreOK`: `_` may only separate digits, or follow a base prefix.
- * `s` has no sign.
- */
-function underscoresOK(s: string): boolean {
-  let i = 0;
-  // Whether the previous character was a digit (or a base prefix).
-  let saw = "^";
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1]!)) {
-    i = 2;
-    saw = "0";
-    hex = s[1] === "x" || s[1] === "X";
-  }
-  for (; i < s.length; i++) {
-    const c = s[i]!;
-    if ((c >= "0" && c <= "9") || (hex && HEX.test(c))) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
-}
 
 /** Go's `strconv.ParseInt(s, 0, 64)`; null when it would fail (syntax or range). */
 export function parseGoInt(s: string): bigint | null {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parsePromDuration } from "./duration.ts";
 import { parseGoFloat, parseGoInt, parseGoNumber } from "./number.ts";
 import {
   type Command,
@@ -192,7 +191,7 @@ test("expected scalars and series", () => {
   assert.ok(h.expectsHistograms);
 });
 
-test("durations", () => {
+test("durations: load steps and eval times are Prometheus durations", () => {
   const ok: [string, number][] = [
     ["0", 0],
     ["10s", 10_000],
@@ -203,8 +202,27 @@ test("durations", () => {
     ["100ms", 100],
     ["1m30s500ms", 90_500],
   ];
-  for (const [s, ms] of ok) assert.equal(parsePromDuration(s), ms, s);
-  for (const s of ["", "1", "-1m", "1m1h", "1.5h", "1M"]) assert.throws(() => parsePromDuration(s), Error, s);
+  for (const [s, ms] of ok) {
+    assert.equal((parseScript(`load ${s}\n  a 1\n`)[0] as LoadCmd).stepMs, ms, s);
+    assert.equal(one(`eval instant at ${s} a\n`).start, ms, s);
+  }
+  const bad: [string, string][] = [
+    ["1", 'not a valid duration string: "1"'],
+    ["-1m", 'not a valid duration string: "-1m"'],
+    ["1m1h", 'not a valid duration string: "1m1h"'],
+    ["1.5h", 'unknown unit "." in duration "1.5h"'],
+    ["1M", 'unknown unit "M" in duration "1M"'],
+  ];
+  for (const [s, msg] of bad) {
+    assert.throws(
+      () => parseScript(`load ${s}\n  a 1\n`),
+      { name: "ScriptError", message: `script:1: invalid step definition "${s}": ${msg}` },
+      s,
+    );
+  }
+  assert.throws(() => parseScript("eval instant  x\n"), {
+    message: 'script:1: invalid timestamp definition "": empty duration string',
+  });
 });
 
 test("Go number syntax", () => {

@@ -7,7 +7,7 @@
  */
 import { RE2JS } from "re2js";
 import type { Labels } from "../../model/labels/labels.ts";
-import { parsePromDuration } from "./duration.ts";
+import { parseDuration } from "../parser/index.ts";
 import { parseGoNumber } from "./number.ts";
 import { OMITTED, parseSeriesDesc, type SequenceValues } from "./series.ts";
 
@@ -154,7 +154,7 @@ export function parseScript(text: string, file = "script"): Command[] {
 
 function duration(file: string, line: number, what: string, s: string): number {
   try {
-    return parsePromDuration(s);
+    return parseDuration(s);
   } catch (e) {
     throw new ScriptError(file, line, `invalid ${what} ${JSON.stringify(s)}: ${(e as Error).message}`);
   }

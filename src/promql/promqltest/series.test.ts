@@ -28,6 +28,8 @@ test("value sequences expand like upstream", () => {
     ["m 0x5", ["0", "0", "0", "0", "0", "0"]],
     ["m Inf -Inf +Inf NaN nan", ["Infinity", "-Infinity", "Infinity", "NaN", "NaN"]],
     ["m 1e3 .5 1_000", ["1000", "0.5", "1000"]],
+    // Go's ParseInt(s, 0, 64) first: a leading 0 is octal, unless it is not octal.
+    ["m 017 09", ["15", "9"]],
     ["m\t1\t \t2", ["1", "2"]],
     ["m", []],
     ["m ", []],
@@ -70,6 +72,8 @@ test("series identifiers and label values", () => {
     ],
     ['m{a="\\u00e9\\xc3\\xa9\\101"} 1', { __name__: "m", a: "ééA" }],
     ['sum{by="x"} 1', { __name__: "sum", by: "x" }],
+    // Invalid UTF-8 is kept as the parser keeps it in queries, so selectors match.
+    ['m{a="\\xff"} 1', { __name__: "m", a: "\udcff" }],
   ];
   for (const [line, want] of cases) {
     assert.deepEqual(parseSeriesDesc(line).labels.toObject(), want, line);
@@ -120,4 +124,15 @@ test("malformed series descriptions throw", () => {
   ]) {
     assert.throws(() => parseSeriesDesc(line), Error, line);
   }
+});
+
+test("strings and numbers fail with the PromQL lexer's and parser's messages", () => {
+  const cases: [string, string][] = [
+    ['m{a="\\q"} 1', "unknown escape sequence U+0071 'q'"],
+    ['m{a="b} 1', "unterminated quoted string"],
+    ["m{a=`b} 1", "unterminated raw string"],
+    ["m{a=b} 1", "expected a string literal at column 5"],
+    ["m 1e400", 'error parsing number: strconv.ParseFloat: parsing "1e400": value out of range'],
+  ];
+  for (const [line, message] of cases) assert.throws(() => parseSeriesDesc(line), { message }, line);
 });

@@ -9,8 +9,8 @@
  * Values live in typed arrays so the stale marker keeps its NaN payload.
  */
 import { Labels } from "../../model/labels/labels.ts";
+import { Lexer, parseNumber, T, unquoteString } from "../parser/index.ts";
 import { parseGoNumber } from "./number.ts";
-import { unquoteAt } from "./quote.ts";
 
 /** Kind of one value slot. */
 export const OMITTED = 0;
@@ -164,6 +164,14 @@ function skipSpaces(s: string, i: number): number {
   return i;
 }
 
+/** The string literal at `s[start]`, read by the PromQL lexer: its value, and the index after it. */
+function stringAt(s: string, start: number): { value: string; end: number } {
+  const it = new Lexer(s.slice(start)).next();
+  if (it.type === T.ERROR) throw new Error(it.val);
+  if (it.type !== T.STRING) throw new Error(`expected a string literal at column ${start + 1}`);
+  return { value: unquoteString(it.val), end: start + it.val.length };
+}
+
 /** `{a="b", "c"="d", "name"}` starting at the brace; returns the index after `}`. */
 function parseLabelSet(s: string, i: number, pairs: [string, string][]): number {
   i = skipSpaces(s, i + 1);
@@ -177,7 +185,7 @@ function parseLabelSet(s: string, i: number, pairs: [string, string][]): number 
       name = s.slice(i, j);
       i = j;
     } else if (s[i] === '"' || s[i] === "'" || s[i] === "`") {
-      const u = unquoteAt(s, i);
+      const u = stringAt(s, i);
       name = u.value;
       i = u.end;
       quoted = true;
@@ -195,7 +203,7 @@ function parseLabelSet(s: string, i: number, pairs: [string, string][]): number 
         throw new Error(`unexpected ${JSON.stringify(s.slice(i, i + 2))} in label set, expected "="`);
       }
       i = skipSpaces(s, i + 1);
-      const u = unquoteAt(s, i);
+      const u = stringAt(s, i);
       pairs.push([name, u.value]);
       i = skipSpaces(s, u.end);
     }
@@ -306,8 +314,8 @@ function scanNumber(s: string, start: number): number {
 }
 
 function numberValue(t: Tok): number {
-  const v = parseGoNumber(t.text);
-  if (v === null) throw new Error(`error parsing number: ${JSON.stringify(t.text)}`);
+  const v = parseNumber(t.text);
+  if (typeof v === "string") throw new Error(`error parsing number: ${v}`);
   return v;
 }
 

@@ -213,7 +213,6 @@ export function encodeXOR(ts: ArrayLike<number>, vs: ArrayLike<number>): Uint8Ar
   return a.buf.slice(0, a.byteLength());
 }
 
-const DOD_BITS = [14, 17, 20, 64];
 const ValNone = ValueType.None;
 const ValFloat = ValueType.Float;
 
