@@ -161,6 +161,17 @@ test("differential: Vigil's engine agrees with Prometheus v3.5.3", { timeout: 18
       0,
       `${mismatches.length} of ${evaluations} evaluations differ (${queriesWithMismatch.size} of ${queries.length} queries); first:\n${shown}`,
     );
+    // Warnings and infos (with their positions) and error types must agree too.
+    assert.deepEqual(
+      annotationDiffs.slice(0, 10),
+      [],
+      `${annotationDiffs.length} evaluations differ in annotations`,
+    );
+    assert.deepEqual(
+      errorTypeDiffs.slice(0, 10),
+      [],
+      `${errorTypeDiffs.length} evaluations differ in error type`,
+    );
   } finally {
     await prom?.stop();
     db?.close();
