@@ -8,6 +8,7 @@ import { Labels, LabelsBuilder } from "../model/labels/labels.ts";
 import type { Matcher } from "../model/labels/matcher.ts";
 import { isStaleNaN } from "../model/value/value.ts";
 import { type Queryable, type SampleIterator, ValueType } from "../storage/interface.ts";
+import { SampleBuf } from "../storage/samplebuf.ts";
 import { aggregate } from "./aggregate.ts";
 import { type Annotations, annotations } from "./annotations.ts";
 import { scalarBinop, vectorBinop, vectorScalarBinop } from "./binop.ts";
@@ -71,8 +72,8 @@ export class Evaluator {
   private samples = 0;
   peakSamples = 0;
   private work = 0;
-  private tsBuf = new Float64Array(1024);
-  private vsBuf = new Float64Array(1024);
+  /** Samples of the series being read, reused across series. */
+  private readonly run = new SampleBuf(1024);
 
   constructor(queryable: Queryable, opts: EvaluatorOptions, annos: Annotations) {
     this.queryable = queryable;
@@ -211,7 +212,24 @@ export class Evaluator {
             present.fill(1);
             n = g.n;
           }
+        } else if (g.interval <= lookback) {
+          // Steps close together: read every sample once, in bulk, then sweep.
+          const len = this.loadSamples(it, mint, last, false);
+          const sts = this.run.ts;
+          const svs = this.run.vs;
+          let j = -1;
+          let ts = g.start - vs.offset;
+          for (let i = 0; i < g.n; i++, ts += g.interval) {
+            while (j + 1 < len && sts[j + 1]! <= ts) j++;
+            if (j < 0 || sts[j]! <= ts - lookback) continue;
+            const v = svs[j]!;
+            if (v !== v && isStaleNaN(v)) continue;
+            values[i] = timestamps ? sts[j]! / 1000 : v;
+            present[i] = 1;
+            n++;
+          }
         } else {
+          // Steps far apart: seek, skipping the chunks in between.
           let has = false;
           let pt = 0;
           let pv = 0;
@@ -253,30 +271,38 @@ export class Evaluator {
     return out;
   }
 
-  /** Reads a series' samples in `[mint, maxt]` into the shared buffers, without staleness markers. */
-  private loadSamples(it: SampleIterator, mint: number, maxt: number): number {
-    let len = 0;
-    for (let typ = it.seek(mint); typ !== ValueType.None; typ = it.next()) {
-      const t = it.atT();
-      if (t > maxt) break;
-      const v = it.atV();
-      if (isStaleNaN(v)) continue;
-      if (len === this.tsBuf.length) this.growBuffers();
-      this.tsBuf[len] = t;
-      this.vsBuf[len] = v;
-      len++;
+  /**
+   * Reads a series' samples in `[mint, maxt]` into `this.run` (in bulk when the
+   * iterator can), dropping staleness markers when `dropStale`. Returns the count.
+   */
+  private loadSamples(it: SampleIterator, mint: number, maxt: number, dropStale: boolean): number {
+    const run = this.run;
+    run.n = 0;
+    if (it.readRange !== undefined) {
+      it.readRange(mint, maxt, run);
+    } else {
+      for (let typ = it.seek(mint); typ !== ValueType.None; typ = it.next()) {
+        const t = it.atT();
+        if (t > maxt) break;
+        run.push(t, it.atV());
+      }
     }
     if (it.err() !== null) throw it.err();
-    return len;
-  }
-
-  private growBuffers(): void {
-    const ts = new Float64Array(this.tsBuf.length * 2);
-    ts.set(this.tsBuf);
-    const vs = new Float64Array(this.vsBuf.length * 2);
-    vs.set(this.vsBuf);
-    this.tsBuf = ts;
-    this.vsBuf = vs;
+    if (!dropStale) return run.n;
+    const vs = run.vs;
+    const ts = run.ts;
+    let w = 0;
+    for (let r = 0; r < run.n; r++) {
+      const v = vs[r]!;
+      if (v !== v && isStaleNaN(v)) continue;
+      if (w !== r) {
+        ts[w] = ts[r]!;
+        vs[w] = v;
+      }
+      w++;
+    }
+    run.n = w;
+    return w;
   }
 
   /**
@@ -305,18 +331,18 @@ export class Evaluator {
         let it: SampleIterator | undefined;
         const rs: RangeSeries = {
           labels: Labels.EMPTY,
-          ts: this.tsBuf,
-          vs: this.vsBuf,
+          ts: this.run.ts,
+          vs: this.run.vs,
           len: 0,
           dropName: false,
         };
         while (set.next()) {
           const s = set.at();
           it = s.iterator(it);
-          const len = this.loadSamples(it, mint, maxt);
+          const len = this.loadSamples(it, mint, maxt, true);
           rs.labels = s.labels;
-          rs.ts = this.tsBuf;
-          rs.vs = this.vsBuf;
+          rs.ts = this.run.ts;
+          rs.vs = this.run.vs;
           rs.len = len;
           this.account(len);
           each(rs, windowEnd, arg.range);
@@ -547,8 +573,8 @@ export class Evaluator {
     const dropName = !KEEPS_NAME.has(name);
     const counter = COUNTER_FUNCTIONS.has(name) && name !== "irate";
     const ctx: RangeFnContext = {
-      ts: this.tsBuf,
-      vs: this.vsBuf,
+      ts: this.run.ts,
+      vs: this.run.vs,
       lo: 0,
       hi: 0,
       rangeStart: 0,

@@ -50,6 +50,15 @@ export interface LabelHints {
   limit?: number;
 }
 
+/** A growable run of samples in typed arrays (see `SampleIterator.readRange`). */
+export interface SampleRun {
+  ts: Float64Array;
+  vs: Float64Array;
+  n: number;
+  /** Appends `ts[from, to)` and `vs[from, to)`, growing the arrays as needed. */
+  append(ts: Float64Array, vs: Float64Array, from: number, to: number): void;
+}
+
 /** An iterator over the samples of one series, in timestamp order. */
 export interface SampleIterator {
   /** Advances; returns the type of the new current value, `ValueType.None` at the end. */
@@ -59,6 +68,13 @@ export interface SampleIterator {
   atT(): number;
   atV(): number;
   err(): Error | null;
+  /**
+   * Optional fast path for readers that want a whole range: on an iterator
+   * not yet advanced, appends every sample with `mint <= t <= maxt` to `out`
+   * (staleness markers included) in bulk, and consumes the iterator. Errors
+   * are reported by `err()` afterwards.
+   */
+  readRange?(mint: number, maxt: number, out: SampleRun): void;
 }
 
 export interface Series {

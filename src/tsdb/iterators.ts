@@ -3,9 +3,9 @@
  * (trimmed to the query range, minus deleted intervals, merging chunks that
  * overlap), and chaining the same series from several blocks.
  */
-import { type SampleIterator, ValueType } from "../storage/interface.ts";
+import { type SampleIterator, type SampleRun, ValueType } from "../storage/interface.ts";
+import { SampleBuf } from "../storage/samplebuf.ts";
 import type { ChunkMeta, ChunkReader } from "./blockreader.ts";
-import { SampleBuf } from "./samplebuf.ts";
 
 /** Iterates parallel arrays of timestamps and values, sorted by time. */
 export class ArrayIterator implements SampleIterator {
@@ -183,6 +183,52 @@ export class ChunkSeriesIterator implements SampleIterator {
     return this.next();
   }
 
+  /**
+   * Bulk read of a fresh iterator: each chunk's samples in range are copied
+   * at once. Deleted intervals and merged overlapping chunks take the
+   * sample-at-a-time path.
+   */
+  readRange(mint: number, maxt: number, out: SampleRun): void {
+    const lo = Math.max(mint, this.mint);
+    const hi = Math.min(maxt, this.maxt);
+    if (this.deleted !== undefined || this.ci !== -1) {
+      for (let typ = this.seek(lo); typ !== ValueType.None && this.atT() <= hi; typ = this.next()) {
+        appendOne(out, this.atT(), this.atV());
+      }
+      this.done = true;
+      return;
+    }
+    for (const m of this.metas) {
+      if (m.maxT < lo) continue;
+      if (m.minT > hi) break;
+      if (m.ref < 0) {
+        const it = mergedChunks.get(m);
+        if (it === undefined) continue;
+        for (let typ = it.seek(lo); typ !== ValueType.None && it.atT() <= hi; typ = it.next()) {
+          appendOne(out, it.atT(), it.atV());
+        }
+        continue;
+      }
+      const it = this.chunks.iterator(m, this.reuse);
+      if (it == null) continue; // Gone since the query started (truncated): skip, as upstream.
+      this.reuse = it;
+      if (it.readRange !== undefined) it.readRange(lo, hi, out);
+      else {
+        for (let typ = it.seek(lo); typ !== ValueType.None && it.atT() <= hi; typ = it.next()) {
+          appendOne(out, it.atT(), it.atV());
+        }
+      }
+      const e = it.err();
+      if (e !== null) {
+        this.error = e;
+        break;
+      }
+    }
+    this.ci = this.metas.length;
+    this.done = true;
+    this.cur = null;
+  }
+
   atT(): number {
     return this.cur!.atT();
   }
@@ -203,6 +249,15 @@ function overlapping(metas: ChunkMeta[]): boolean {
 
 // Merged runs of overlapping chunks, keyed by the synthetic meta standing for them.
 const mergedChunks = new WeakMap<ChunkMeta, SampleIterator>();
+/** One-sample scratch arrays for appending single samples to a run (typed arrays keep NaN payloads). */
+const ONE_T = new Float64Array(1);
+const ONE_V = new Float64Array(1);
+
+function appendOne(out: SampleRun, t: number, v: number): void {
+  ONE_T[0] = t;
+  ONE_V[0] = v;
+  out.append(ONE_T, ONE_V, 0, 1);
+}
 
 /** Replaces groups of overlapping chunks by one synthetic meta (ref -1) over their merged samples. */
 function mergeOverlapping(metas: ChunkMeta[], chunks: ChunkReader): ChunkMeta[] {

@@ -15,7 +15,7 @@
  * integers. Floats go through a shared Float64Array so NaN payloads (the
  * stale marker) keep their bits.
  */
-import { type SampleIterator, ValueType } from "../../storage/interface.ts";
+import { type SampleIterator, type SampleRun, ValueType } from "../../storage/interface.ts";
 import {
   BitReader,
   int64Hi,
@@ -313,6 +313,33 @@ export class XORIterator implements SampleIterator {
     i = lo;
     this.i = i;
     return ValFloat;
+  }
+
+  /** Appends the samples with `mint <= t <= maxt` to `out` in one copy. */
+  readRange(mint: number, maxt: number, out: SampleRun): void {
+    const ts = this.ts;
+    const n = this.n;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ts[mid]! < mint) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = n;
+    if (n > 0 && ts[n - 1]! > maxt) {
+      let a = lo;
+      let b = n;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (ts[mid]! <= maxt) a = mid + 1;
+        else b = mid;
+      }
+      end = a;
+    }
+    out.append(ts, this.vs, lo, end);
+    this.i = n - 1;
+    this.done = true;
   }
 
   next(): ValueType {

@@ -6,9 +6,9 @@
 import type { Labels } from "../../model/labels/labels.ts";
 import { StorageError } from "../../storage/errors.ts";
 import type { Appender, SeriesRef } from "../../storage/interface.ts";
+import { SampleBuf } from "../../storage/samplebuf.ts";
 import { Encbuf } from "../encoding/encbuf.ts";
 import { encodeSamples, encodeSeries } from "../record/record.ts";
-import { SampleBuf } from "../samplebuf.ts";
 import { type Head, INORDER, SKIP } from "./head.ts";
 import type { MemSeries } from "./series.ts";
 

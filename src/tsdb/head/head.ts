@@ -11,9 +11,9 @@ import {
   errOutOfOrderSample,
   errTooOldSample,
 } from "../../storage/errors.ts";
+import { SampleBuf } from "../../storage/samplebuf.ts";
 import { ChunkStore } from "../chunkenc/store.ts";
 import { MemPostings } from "../index/postings.ts";
-import { SampleBuf } from "../samplebuf.ts";
 import { MemTombstones } from "../tombstones/tombstones.ts";
 import { HeadAppender } from "./appender.ts";
 import { Isolation } from "./isolation.ts";

@@ -5,7 +5,7 @@
  * must not see.
  */
 import type { Labels } from "../../model/labels/labels.ts";
-import type { SampleBuf } from "../samplebuf.ts";
+import type { SampleBuf } from "../../storage/samplebuf.ts";
 
 /** Samples per chunk the head aims for, as upstream's default. */
 export const SAMPLES_PER_CHUNK = 120;

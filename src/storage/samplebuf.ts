@@ -4,7 +4,9 @@
  * double array, which would turn Prometheus' stale marker (NaN with payload
  * 0x7ff0000000000002) into an ordinary NaN.
  */
-export class SampleBuf {
+import type { SampleRun } from "./interface.ts";
+
+export class SampleBuf implements SampleRun {
   ts: Float64Array;
   vs: Float64Array;
   n = 0;
@@ -21,6 +23,15 @@ export class SampleBuf {
     vs.set(this.vs);
     this.ts = ts;
     this.vs = vs;
+  }
+
+  append(ts: Float64Array, vs: Float64Array, from: number, to: number): void {
+    const k = to - from;
+    if (k <= 0) return;
+    while (this.n + k > this.ts.length) this.grow();
+    this.ts.set(ts.subarray(from, to), this.n);
+    this.vs.set(vs.subarray(from, to), this.n);
+    this.n += k;
   }
 
   push(t: number, v: number): void {
