@@ -9,7 +9,7 @@
  * `.bench-cache/promql-<hosts>x<hours>h/` and reused by later runs; Prometheus
  * gets its own copy. Each query runs as an instant query at the dataset's end
  * and as a range query over the whole dataset at a 60 s step: `--warmup`
- * untimed runs (both engines alike: a server answers dashboards warm, and V8
+ * untimed runs and at least half a second of them (both engines alike: a server answers dashboards warm, and V8
  * needs a few runs to optimise a code path that Go compiled ahead of time),
  * then `--runs` timed runs per engine, medians reported. Vigil: wall time of
  * the engine call (and its stats.evalMs); Prometheus: its own execTotalTime
@@ -130,6 +130,18 @@ interface Row {
   vigilError?: string;
 }
 
+/**
+ * Untimed runs before measuring: at least `runs`, and for at least half a
+ * second (at most 200 runs), so that short queries reach the steady state a
+ * server answering dashboards is in. Returns the last run's result.
+ */
+async function warm<T>(runs: number, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  let last = await run();
+  for (let i = 1; i < 200 && (i < runs || performance.now() - started < 500); i++) last = await run();
+  return last;
+}
+
 function fmt(x: number | null, digits = 1): string {
   return x === null || !Number.isFinite(x) ? "-" : x.toFixed(digits);
 }
@@ -191,7 +203,7 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
         let vigilError: string | undefined;
         if (engine !== null) {
           try {
-            for (let i = 0; i < warmup; i++) vigilSeries = seriesCount((await vigilRun()).value);
+            vigilSeries = await warm(warmup, async () => seriesCount((await vigilRun()).value));
             const wall: number[] = [];
             const evals: number[] = [];
             for (let i = 0; i < runs; i++) {
@@ -206,8 +218,7 @@ export async function run(args: string[] = process.argv.slice(3)): Promise<void>
             vigilError = (e as Error).message;
           }
         }
-        let promSeries = 0;
-        for (let i = 0; i < warmup; i++) promSeries = seriesCount((await promRun()).value);
+        const promSeries = await warm(warmup, async () => seriesCount((await promRun()).value));
         const exec: number[] = [];
         const wall: number[] = [];
         for (let i = 0; i < runs; i++) {

@@ -914,6 +914,15 @@ export function parseGoFloat(s: string): number | null {
  * the query's result with delayed name removal, else after every node.
  */
 export function finishSeries(series: StepSeries[], n: number): StepSeries[] {
+  if (allDropSameName(series)) {
+    // Series that differ only outside the dropped labels stay distinct: no merging to do.
+    return series.map((s) => ({
+      labels: s.labels.without(...NAME_LIKE),
+      values: s.values,
+      present: s.present,
+      dropName: false,
+    }));
+  }
   const out: StepSeries[] = [];
   const byHash = new Map<number, StepSeries[]>();
   for (const s of series) {
@@ -941,4 +950,19 @@ export function finishSeries(series: StepSeries[], n: number): StepSeries[] {
     prev.present = present;
   }
   return out;
+}
+
+/** True when every series drops its name and all share the same name, type and unit (the usual `f(metric)` case). */
+function allDropSameName(series: StepSeries[]): boolean {
+  const first = series[0];
+  if (first === undefined) return false;
+  const name = first.labels.get("__name__");
+  const type = first.labels.get("__type__");
+  const unit = first.labels.get("__unit__");
+  for (const s of series) {
+    if (!s.dropName) return false;
+    const ls = s.labels;
+    if (ls.get("__name__") !== name || ls.get("__type__") !== type || ls.get("__unit__") !== unit) return false;
+  }
+  return true;
 }

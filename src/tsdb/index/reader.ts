@@ -208,6 +208,20 @@ export class IndexReader implements BlockIndexReader {
   /** Go's uvarint at `this.pos`, bounded by `end`. */
   private uvarint(end: number, what: string): number {
     const b = this.b;
+    const p = this.pos;
+    // Fast paths: most numbers in an index take one or two bytes.
+    if (p + 1 < end) {
+      const c0 = b[p]!;
+      if (c0 < 0x80) {
+        this.pos = p + 1;
+        return c0;
+      }
+      const c1 = b[p + 1]!;
+      if (c1 < 0x80) {
+        this.pos = p + 2;
+        return (c0 & 0x7f) | (c1 << 7);
+      }
+    }
     let x = 0;
     let mul = 1;
     for (let i = 0; i < 10; i++) {
