@@ -223,7 +223,7 @@ export class Evaluator {
             while (j + 1 < len && sts[j + 1]! <= ts) j++;
             if (j < 0 || sts[j]! <= ts - lookback) continue;
             const v = svs[j]!;
-            if (v !== v && isStaleNaN(v)) continue;
+            if (isStaleNaN(v)) continue;
             values[i] = timestamps ? sts[j]! / 1000 : v;
             present[i] = 1;
             n++;
@@ -294,7 +294,7 @@ export class Evaluator {
     let w = 0;
     for (let r = 0; r < run.n; r++) {
       const v = vs[r]!;
-      if (v !== v && isStaleNaN(v)) continue;
+      if (isStaleNaN(v)) continue;
       if (w !== r) {
         ts[w] = ts[r]!;
         vs[w] = v;
@@ -962,7 +962,8 @@ function allDropSameName(series: StepSeries[]): boolean {
   for (const s of series) {
     if (!s.dropName) return false;
     const ls = s.labels;
-    if (ls.get("__name__") !== name || ls.get("__type__") !== type || ls.get("__unit__") !== unit) return false;
+    if (ls.get("__name__") !== name || ls.get("__type__") !== type || ls.get("__unit__") !== unit)
+      return false;
   }
   return true;
 }
