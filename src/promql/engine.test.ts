@@ -107,3 +107,19 @@ test("a long query never blocks the event loop for more than ~50 ms", async (t) 
   assert.ok(maxMs < 60, `event loop blocked for ${maxMs} ms`);
   assert.ok(ticks > elapsed / 10 / 4, "timers kept firing while the query ran");
 });
+
+test("resolution and subquery sizes are bounded before anything is allocated", async () => {
+  const q = counters(2, 600_000, 15_000);
+  const engine = new Engine({ maxSamples: 1_000_000 });
+  await assert.rejects(engine.rangeQuery(q, "m_total", 0, 1e12, 1000), (e) => {
+    assert.ok(e instanceof QueryError);
+    assert.equal(e.type, "bad_data");
+    assert.match(e.message, /^exceeded maximum resolution of 11,000 points per timeseries/);
+    return true;
+  });
+  await assert.rejects(engine.instantQuery(q, "max_over_time(m_total[100y:1ms])", 600_000), (e) => {
+    assert.ok(e instanceof QueryError);
+    assert.equal(e.message, "query processing would load too many samples into memory in query execution");
+    return true;
+  });
+});

@@ -45,6 +45,9 @@ export const defaultEngineOptions: EngineOptions = {
   sliceMs: 20,
 };
 
+/** Most steps a range query may have, as upstream's API allows. */
+export const MAX_POINTS_PER_SERIES = 11_000;
+
 export interface QueryResult {
   value: QueryValue;
   annotations: Annotations;
@@ -79,13 +82,18 @@ export class Engine {
   }
 
   /** Evaluates at one instant `ts` (ms). */
-  instantQuery(q: Queryable, query: string | Expr, ts: number, o: QueryOptions = {}): Promise<QueryResult> {
+  async instantQuery(
+    q: Queryable,
+    query: string | Expr,
+    ts: number,
+    o: QueryOptions = {},
+  ): Promise<QueryResult> {
     const expr = typeof query === "string" ? this.parse(query) : query;
     return this.run(q, expr, { start: ts, end: ts, interval: 1, n: 1 }, false, o);
   }
 
   /** Evaluates at `start, start+step, … ≤ end` (ms). */
-  rangeQuery(
+  async rangeQuery(
     q: Queryable,
     query: string | Expr,
     start: number,
@@ -97,6 +105,13 @@ export class Engine {
     if (!(step > 0))
       throw new QueryError("bad_data", "zero or negative query resolution step widths are not accepted");
     if (end < start) throw new QueryError("bad_data", "end timestamp must not be before start time");
+    // As upstream's API: more points per series than a dashboard can show is a mistake.
+    if ((end - start) / step > MAX_POINTS_PER_SERIES) {
+      throw new QueryError(
+        "bad_data",
+        "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
+      );
+    }
     const type = typeOf(expr);
     if (type !== "scalar" && type !== "vector") {
       throw new QueryError(

@@ -383,6 +383,8 @@ export class Evaluator {
     let points = 0;
     if (start <= end) {
       const inner: Grid = { start, end, interval: step, n: Math.floor((end - start) / step) + 1 };
+      // One series over so many steps would already be over the limit: refuse before allocating.
+      if (inner.n > this.opts.maxSamples) throw tooManySamplesError("query execution");
       const v = yield* this.eval(sq.expr, inner);
       if (v.type === "scalar") {
         // A scalar subquery yields one series without labels.
