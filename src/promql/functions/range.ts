@@ -117,18 +117,30 @@ function linearRegression(
     if (constY && i > lo && y !== initY) constY = false;
     n += 1;
     const x = (ts[i]! - interceptTime) / 1e3;
-    kahanInc(x, sumX, cX);
-    sumX = kahan.sum;
-    cX = kahan.c;
-    kahanInc(y, sumY, cY);
-    sumY = kahan.sum;
-    cY = kahan.c;
-    kahanInc(x * y, sumXY, cXY);
-    sumXY = kahan.sum;
-    cXY = kahan.c;
-    kahanInc(x * x, sumX2, cX2);
-    sumX2 = kahan.sum;
-    cX2 = kahan.c;
+    // kahanInc, written out four times: this loop runs once per sample per
+    // step, and the sums stay in registers this way.
+    let t = sumX + x;
+    if (t === Infinity || t === -Infinity) cX = 0;
+    else if (Math.abs(sumX) >= Math.abs(x)) cX += sumX - t + x;
+    else cX += x - t + sumX;
+    sumX = t;
+    t = sumY + y;
+    if (t === Infinity || t === -Infinity) cY = 0;
+    else if (Math.abs(sumY) >= Math.abs(y)) cY += sumY - t + y;
+    else cY += y - t + sumY;
+    sumY = t;
+    const xy = x * y;
+    t = sumXY + xy;
+    if (t === Infinity || t === -Infinity) cXY = 0;
+    else if (Math.abs(sumXY) >= Math.abs(xy)) cXY += sumXY - t + xy;
+    else cXY += xy - t + sumXY;
+    sumXY = t;
+    const x2 = x * x;
+    t = sumX2 + x2;
+    if (t === Infinity || t === -Infinity) cX2 = 0;
+    else if (Math.abs(sumX2) >= Math.abs(x2)) cX2 += sumX2 - t + x2;
+    else cX2 += x2 - t + sumX2;
+    sumX2 = t;
   }
   if (constY) {
     if (initY === Number.POSITIVE_INFINITY || initY === Number.NEGATIVE_INFINITY) {
