@@ -25,6 +25,7 @@ import {
   writeUvarint64,
   writeVarint64,
 } from "./bstream.ts";
+import { XOR_WASM_BASE64 } from "./wasm/xor_wasm.ts";
 
 export const Encoding = { None: 0, XOR: 1, Histogram: 2, FloatHistogram: 3 } as const;
 export type Encoding = (typeof Encoding)[keyof typeof Encoding];
@@ -353,6 +354,59 @@ export class XORIterator implements SampleIterator {
   }
 }
 
+/**
+ * The WebAssembly decoder (./wasm/xor.wat): the same algorithm with native
+ * 64-bit integers, several times faster than the JS loop below, which stays
+ * for chunks too large for its buffers and for hosts without WebAssembly.
+ */
+interface WasmDecoder {
+  decode(len: number, total: number, t0: number, d1: number, vhi: number, vlo: number, pos: number): number;
+  decoded: { value: number };
+  in: Uint8Array;
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
+const WASM_TS = 1 << 20;
+const WASM_VS = WASM_TS + (1 << 19);
+/** Input room, less the 9 bytes the decoder may read past a stream's end. */
+const WASM_MAX_INPUT = WASM_TS - 16;
+const WASM_MAX_SAMPLES = 1 << 16;
+
+/** The parts of the WebAssembly API used here (TypeScript's ES libs do not declare it; Node has it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+function loadWasm(): WasmDecoder | null {
+  try {
+    const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (api === undefined) return null;
+    const inst = new api.Instance(new api.Module(Buffer.from(XOR_WASM_BASE64, "base64")), {});
+    const ex = inst.exports as {
+      mem: { buffer: ArrayBuffer };
+      decode: WasmDecoder["decode"];
+      decoded: { value: number };
+    };
+    const buf = ex.mem.buffer;
+    return {
+      decode: ex.decode,
+      decoded: ex.decoded,
+      in: new Uint8Array(buf, 0, WASM_TS),
+      ts: new Float64Array(buf, WASM_TS, WASM_MAX_SAMPLES),
+      vs: new Float64Array(buf, WASM_VS, WASM_MAX_SAMPLES),
+    };
+  } catch {
+    return null;
+  }
+}
+
+const wasm = loadWasm();
+
+/** True when chunks are decoded by WebAssembly. */
+export const xorWasmLoaded: boolean = wasm !== null;
+
 const DECODE_EOF = -1;
 const DECODE_BAD_BITS = -2;
 /** Samples decoded before the last decodeXOR failure. */
@@ -396,6 +450,7 @@ export function decodeXOR(
   total: number,
   ts: Float64Array,
   vs: Float64Array,
+  useWasm = true,
 ): number {
   if (total === 0) return 0;
   const br = new BitReader(buf, start, end);
@@ -417,6 +472,17 @@ export function decodeXOR(
   if (br.eof) {
     decodedBeforeError = 1;
     return DECODE_EOF;
+  }
+  const len = end - start;
+  if (useWasm && wasm !== null && len <= WASM_MAX_INPUT && total <= WASM_MAX_SAMPLES) {
+    wasm.in.set(buf.subarray(start, end));
+    const got = wasm.decode(len, total, t0, d1, hi0, lo0, br.pos - start * 8);
+    const n = got >= 0 ? got : wasm.decoded.value;
+    ts.set(wasm.ts.subarray(1, n), 1);
+    vs.set(wasm.vs.subarray(1, n), 1);
+    if (got >= 0) return got;
+    decodedBeforeError = n;
+    return got === -2 ? DECODE_BAD_BITS : DECODE_EOF;
   }
   let tDelta = d1;
   let pos = br.pos;
@@ -478,8 +544,9 @@ export function decodeXOR(
         if (mbits === 0) mbits = 64;
         trailing = 64 - leading - mbits;
         if (trailing < 0) {
+          // Past the end of the stream this is truncation, not corruption.
           decodedBeforeError = k;
-          return DECODE_BAD_BITS;
+          return pos > endBits ? DECODE_EOF : DECODE_BAD_BITS;
         }
       } else {
         pos += used + 2;
