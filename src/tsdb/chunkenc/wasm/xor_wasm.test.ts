@@ -28,8 +28,8 @@ function randomChunk(seed: number): { ts: Float64Array; vs: Float64Array } {
             : Math.floor(r() * 2 ** 40);
     ts[i] = t;
     const vk = r();
-    if (vk < 0.3)
-      v = v; // unchanged
+    // Below 0.3 the value repeats.
+    if (vk < 0.3) vs[i] = v;
     else if (vk < 0.6) v += Math.round(r() * 100) / 100;
     else if (vk < 0.7) v = r() * 1e300;
     else if (vk < 0.75) v = STALE;
