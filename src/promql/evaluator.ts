@@ -28,6 +28,7 @@ import type {
   SubqueryExpr,
   VectorSelector,
 } from "./parser/ast.ts";
+import { parseGoFloat } from "./strconv.ts";
 import { type EvalValue, type Grid, newStepSeries, type RangeSeries, type StepSeries } from "./value.ts";
 
 export interface EvaluatorOptions {
@@ -138,9 +139,8 @@ export class Evaluator {
       case "VectorSelector":
         return { type: "vector", series: yield* this.vectorSelector(e, g, false) };
       case "MatrixSelector":
-        return { type: "matrix", series: yield* this.matrixForInstant(e, g) };
       case "SubqueryExpr":
-        return { type: "matrix", series: yield* this.subqueryForInstant(e, g) };
+        return { type: "matrix", series: yield* this.rangeForInstant(e, g) };
       case "AggregateExpr":
         return { type: "vector", series: yield* this.aggregateExpr(e, g) };
       case "BinaryExpr":
@@ -183,7 +183,6 @@ export class Evaluator {
     const mint = first - lookback + 1;
     const q = this.queryable.querier(mint, last);
     const out: StepSeries[] = [];
-    let points = 0;
     try {
       const set = q.select(false, { start: mint, end: last, step: g.n > 1 ? g.interval : 0 }, ...vs.matchers);
       let it: SampleIterator | undefined;
@@ -257,7 +256,6 @@ export class Evaluator {
         if (it.err() !== null) throw it.err();
         if (n > 0) {
           out.push(ss);
-          points += n;
           this.account(n);
         }
         if (this.tick(g.n)) yield;
@@ -267,7 +265,6 @@ export class Evaluator {
     } finally {
       q.close();
     }
-    void points;
     return out;
   }
 
@@ -413,17 +410,13 @@ export class Evaluator {
         throw new QueryError("bad_data", `subquery is only allowed on instant vector, got ${v.type}`);
       }
     }
+    // Held until the caller is done with the windows (rangeSource releases them).
+    this.account(points);
     return { series, windowEnd, points };
   }
 
-  /** A range vector as the result of an instant query: each series' samples in the window. */
-  private *matrixForInstant(e: MatrixSelector, g: Grid): Generator<void, RangeSeries[]> {
-    const out: RangeSeries[] = [];
-    yield* this.rangeSource(e, g, (rs, windowEnd, range) => out.push(windowCopy(rs, windowEnd(0), range)));
-    return out.filter((s) => s.len > 0);
-  }
-
-  private *subqueryForInstant(e: SubqueryExpr, g: Grid): Generator<void, RangeSeries[]> {
+  /** A range vector (matrix selector or subquery) as the result of an instant query: each series' samples in the window. */
+  private *rangeForInstant(e: MatrixSelector | SubqueryExpr, g: Grid): Generator<void, RangeSeries[]> {
     const out: RangeSeries[] = [];
     yield* this.rangeSource(e, g, (rs, windowEnd, range) => out.push(windowCopy(rs, windowEnd(0), range)));
     return out.filter((s) => s.len > 0);
@@ -893,21 +886,6 @@ function absentLabels(arg: Expr): Labels {
     seen.add(m.name);
   }
   return b.labels();
-}
-
-/**
- * Go's strconv.ParseFloat for a bucket bound: decimal or hex floats, Inf and
- * NaN spellings, optional sign and underscores-free; null when malformed.
- */
-export function parseGoFloat(s: string): number | null {
-  if (s.length === 0 || s.length > 64) return null;
-  const lower = s.toLowerCase();
-  const body = lower[0] === "+" || lower[0] === "-" ? lower.slice(1) : lower;
-  if (body === "inf" || body === "infinity") return lower[0] === "-" ? -Infinity : Infinity;
-  if (body === "nan") return Number.NaN;
-  if (!/^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(body) && !/^0x[0-9a-f]+$/.test(body)) return null;
-  const v = Number(body);
-  return lower[0] === "-" ? -v : v;
 }
 
 /**

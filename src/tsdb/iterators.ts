@@ -192,32 +192,18 @@ export class ChunkSeriesIterator implements SampleIterator {
     const lo = Math.max(mint, this.mint);
     const hi = Math.min(maxt, this.maxt);
     if (this.deleted !== undefined || this.ci !== -1) {
-      for (let typ = this.seek(lo); typ !== ValueType.None && this.atT() <= hi; typ = this.next()) {
-        appendOne(out, this.atT(), this.atV());
-      }
+      appendEach(this, lo, hi, out);
       this.done = true;
       return;
     }
     for (const m of this.metas) {
       if (m.maxT < lo) continue;
       if (m.minT > hi) break;
-      if (m.ref < 0) {
-        const it = mergedChunks.get(m);
-        if (it === undefined) continue;
-        for (let typ = it.seek(lo); typ !== ValueType.None && it.atT() <= hi; typ = it.next()) {
-          appendOne(out, it.atT(), it.atV());
-        }
-        continue;
-      }
-      const it = this.chunks.iterator(m, this.reuse);
+      const it = m.ref < 0 ? mergedChunks.get(m) : this.chunks.iterator(m, this.reuse);
       if (it == null) continue; // Gone since the query started (truncated): skip, as upstream.
-      this.reuse = it;
+      if (m.ref >= 0) this.reuse = it;
       if (it.readRange !== undefined) it.readRange(lo, hi, out);
-      else {
-        for (let typ = it.seek(lo); typ !== ValueType.None && it.atT() <= hi; typ = it.next()) {
-          appendOne(out, it.atT(), it.atV());
-        }
-      }
+      else appendEach(it, lo, hi, out);
       const e = it.err();
       if (e !== null) {
         this.error = e;
@@ -253,10 +239,13 @@ const mergedChunks = new WeakMap<ChunkMeta, SampleIterator>();
 const ONE_T = new Float64Array(1);
 const ONE_V = new Float64Array(1);
 
-function appendOne(out: SampleRun, t: number, v: number): void {
-  ONE_T[0] = t;
-  ONE_V[0] = v;
-  out.append(ONE_T, ONE_V, 0, 1);
+/** Appends the samples of `it` in `[lo, hi]` to `out`, one at a time. */
+function appendEach(it: SampleIterator, lo: number, hi: number, out: SampleRun): void {
+  for (let typ = it.seek(lo); typ !== ValueType.None && it.atT() <= hi; typ = it.next()) {
+    ONE_T[0] = it.atT();
+    ONE_V[0] = it.atV();
+    out.append(ONE_T, ONE_V, 0, 1);
+  }
 }
 
 /** Replaces groups of overlapping chunks by one synthetic meta (ref -1) over their merged samples. */

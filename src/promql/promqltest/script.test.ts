@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseGoFloat, parseGoInt, parseGoNumber } from "./number.ts";
+import { parseGoFloat, parseGoInt, parseGoNumber } from "../strconv.ts";
 import {
   type Command,
   type EvalCmd,

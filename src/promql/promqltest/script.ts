@@ -8,7 +8,7 @@
 import { RE2JS } from "re2js";
 import type { Labels } from "../../model/labels/labels.ts";
 import { parseDuration } from "../parser/index.ts";
-import { parseGoNumber } from "./number.ts";
+import { parseGoNumber } from "../strconv.ts";
 import { OMITTED, parseSeriesDesc, type SequenceValues } from "./series.ts";
 
 export class ScriptError extends Error {

@@ -10,7 +10,7 @@
  */
 import { Labels } from "../../model/labels/labels.ts";
 import { Lexer, parseNumber, T, unquoteString } from "../parser/index.ts";
-import { parseGoNumber } from "./number.ts";
+import { parseGoNumber } from "../strconv.ts";
 
 /** Kind of one value slot. */
 export const OMITTED = 0;

@@ -11,7 +11,7 @@ import type { Queryable } from "../../storage/interface.ts";
 import { Head } from "../../tsdb/head/head.ts";
 import { RangeHead } from "../../tsdb/head/reader.ts";
 import { BlockQuerier } from "../../tsdb/querier.ts";
-import { parseGoFloat } from "./number.ts";
+import { parseGoFloat } from "../strconv.ts";
 import { type LoadCmd, labelsKey } from "./script.ts";
 import { FLOAT, HISTOGRAM } from "./series.ts";
 

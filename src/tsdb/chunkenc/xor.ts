@@ -288,7 +288,7 @@ export class XORIterator implements SampleIterator {
   seek(t: number): ValueType {
     const ts = this.ts;
     const n = this.n;
-    let i = this.i;
+    const i = this.i;
     if (i >= 0 && ts[i]! >= t) return ValFloat;
     if (this.done) return ValNone;
     // Gallop, then bisect: seeks usually land a few samples ahead.
@@ -300,19 +300,13 @@ export class XORIterator implements SampleIterator {
       hi += step;
       step *= 2;
     }
-    if (hi > n) hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ts[mid]! < t) lo = mid + 1;
-      else hi = mid;
-    }
+    lo = firstAtOrAfter(ts, lo, Math.min(hi, n), t);
     if (lo >= n) {
       this.i = n - 1;
       this.done = true;
       return ValNone;
     }
-    i = lo;
-    this.i = i;
+    this.i = lo;
     return ValFloat;
   }
 
@@ -320,24 +314,9 @@ export class XORIterator implements SampleIterator {
   readRange(mint: number, maxt: number, out: SampleRun): void {
     const ts = this.ts;
     const n = this.n;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ts[mid]! < mint) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = n;
-    if (n > 0 && ts[n - 1]! > maxt) {
-      let a = lo;
-      let b = n;
-      while (a < b) {
-        const mid = (a + b) >>> 1;
-        if (ts[mid]! <= maxt) a = mid + 1;
-        else b = mid;
-      }
-      end = a;
-    }
+    const lo = firstAtOrAfter(ts, 0, n, mint);
+    // Timestamps are integers: the first one after maxt is the first at or after maxt + 1.
+    const end = n > 0 && ts[n - 1]! > maxt ? firstAtOrAfter(ts, lo, n, maxt + 1) : n;
     out.append(ts, this.vs, lo, end);
     this.i = n - 1;
     this.done = true;
@@ -406,6 +385,16 @@ const wasm = loadWasm();
 
 /** True when chunks are decoded by WebAssembly. */
 export const xorWasmLoaded: boolean = wasm !== null;
+
+/** The first index in `[lo, hi)` whose timestamp is at or after `t` (`hi` if none); `ts` ascending. */
+function firstAtOrAfter(ts: Float64Array, lo: number, hi: number, t: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 const DECODE_EOF = -1;
 const DECODE_BAD_BITS = -2;

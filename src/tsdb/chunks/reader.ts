@@ -1,10 +1,10 @@
 /**
  * Reads chunks of a block's segment files with positional reads on file
  * descriptors kept open, so a block never has to fit in memory. Reads go
- * through a cache of 64 KiB windows shared by all readers (CLOCK eviction): a series' chunks lie next to each
- * other, and neighbouring series next to those, so one read serves many
- * chunks (this is what mmap gives upstream). Window buffers are never reused,
- * so chunk bytes can be read in place. Segment indexes in references follow
+ * through a cache of 64 KiB windows shared by all readers (CLOCK eviction):
+ * a series' chunks lie next to each other, and neighbouring series next to
+ * those, so one read serves many chunks (this is what mmap gives upstream).
+ * Window buffers are never reused, so chunk bytes can be read in place. Segment indexes in references follow
  * the sorted file names, `000001` being index 0, as upstream.
  */
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
@@ -31,8 +31,8 @@ const READ_AHEAD = 4096;
 const WINDOW = 64 * 1024;
 
 /**
- * Windows of segment files shared by all readers of the process, least
- * recently used first, by `reader id * 2^32 + segment * 2^20 + window index`.
+ * Windows of segment files shared by all readers of the process, oldest
+ * insertion first, by `reader id * 2^32 + segment * 2^20 + window index`.
  */
 const windowCache = new Map<number, Window>();
 
@@ -175,8 +175,7 @@ export class ChunkReader {
     }
     const it = reuse instanceof XORIterator ? reuse : new XORIterator();
     const start = this.encAt + CHUNK_ENCODING_SIZE;
-    if (this.located === this.scratch) it.resetCopy(this.located, start, start + this.dataLen);
-    else it.reset(this.located.subarray(start, start + this.dataLen));
+    it.resetCopy(this.located, start, start + this.dataLen);
     return it;
   }
 

@@ -1,14 +1,14 @@
 /**
- * Go's strconv on arbitrary text, for what the test scripts read outside the
- * PromQL lexer: a bare-number expectation line, histogram literal fields and
- * `le` label values. A value is first tried as an integer (`ParseInt(s, 0,
+ * Go's strconv on arbitrary text, for numbers read outside the PromQL lexer:
+ * the engine's `le` bucket bounds, and in the test scripts a bare-number
+ * expectation line and histogram literal fields. A value is first tried as an integer (`ParseInt(s, 0,
  * 64)`: decimal, `0x`, `0o`, `0b`, a leading `0` for octal, `_` separators)
  * and then as a float (`ParseFloat(s, 64)`: decimal or hex-mantissa floats,
  * `Inf`, `Infinity`, `NaN`). Out-of-range floats are errors, as in Go.
  * Numbers inside series values are lexer tokens and use the parser's
  * `parseNumber` instead.
  */
-import { underscoresOK } from "../parser/index.ts";
+import { underscoresOK } from "./parser/index.ts";
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
