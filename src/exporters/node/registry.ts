@@ -27,7 +27,8 @@ import {
   newThermalZoneCollector,
 } from "./collectors/sysclass.ts";
 import { newTextfileCollector } from "./collectors/textfile.ts";
-import { newTimeCollector, newTimexCollector } from "./collectors/time.ts";
+import { newTimeCollector } from "./collectors/time.ts";
+import { newTimexCollector } from "./collectors/timex.ts";
 
 /** A node_exporter collector name: whether upstream enables it by default, and Vigil's implementation if any. */
 export interface CollectorInfo {
@@ -112,7 +113,7 @@ export const COLLECTORS: Readonly<Record<string, CollectorInfo>> = {
   textfile: on(newTextfileCollector),
   thermal_zone: on(newThermalZoneCollector),
   time: on((ctx) => newTimeCollector(ctx)),
-  timex: on(newTimexCollector),
+  timex: on((ctx) => newTimexCollector(ctx)),
   udp_queues: on(newUdpQueuesCollector),
   uname: on((ctx) => newUnameCollector(ctx)),
   vmstat: on(newVmstatCollector),

@@ -3,7 +3,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { freePort } from "../../testing/net.ts";
 
 /** The reference Pushgateway (1.11) the differential tests compare with. */

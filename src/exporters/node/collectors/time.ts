@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Collector, type CollectorContext, NoDataError } from "../collector.ts";
+import type { Collector, CollectorContext } from "../collector.ts";
 import { globDir, tryReadAttr } from "../files.ts";
 import { desc, type MetricSink } from "../metrics.ts";
 
@@ -115,18 +115,4 @@ function formatOffset(seconds: number): string {
   const h = String(Math.floor(abs / 3600)).padStart(2, "0");
   const m = Math.floor((abs % 3600) / 60);
   return m === 0 ? `${sign}${h}` : `${sign}${h}${String(m).padStart(2, "0")}`;
-}
-
-/**
- * The `timex` collector. Upstream reads the kernel's NTP state with
- * adjtimex(2), a system call Node.js cannot make and that nothing in procfs
- * or sysfs mirrors, so Vigil reports no data rather than made-up values.
- */
-export function newTimexCollector(ctx: CollectorContext): Collector {
-  return {
-    update(): void {
-      ctx.logger.debug("adjtimex(2) is not reachable from Node.js; timex metrics are not available");
-      throw new NoDataError("adjtimex is not available in Node.js");
-    },
-  };
 }
