@@ -79,6 +79,56 @@ describe("TargetAppender: the scrape cache", () => {
     assert.ok(db.refHits >= 6, "cached refs are passed to storage");
   });
 
+  it("finds series when their order changes and after forgotten keys are compacted away", async () => {
+    const { scrape, db } = setup();
+    const lines = (from: number, n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `series_with_a_long_name{idx="${from + i}",pad="${"p".repeat(20)}"} ${from + i}\n`,
+      );
+    const first = lines(0, 2000);
+    await scrape(first.join(""), T0);
+    // Reversed order: the position guess misses for every line, the hash lookup must find them.
+    await scrape([...first].reverse().join(""), T0 + 1000);
+    // Entirely new series: the first 2000 keys are forgotten (well over half the arena), then compacted.
+    await scrape(lines(5000, 2000).join(""), T0 + 2000);
+    // Old and new series again, interleaved: hits must resolve to the right series after compaction.
+    const mixed = lines(5000, 2000).flatMap((l, i) => [l, first[i]!]);
+    const labels = mock.method(TextParser.prototype, "labels");
+    try {
+      await scrape(mixed.join(""), T0 + 3000);
+      await scrape(mixed.join(""), T0 + 4000);
+      assert.equal(
+        labels.mock.callCount(),
+        2000,
+        "the forgotten series are parsed once, the kept ones never",
+      );
+    } finally {
+      labels.mock.restore();
+    }
+    const S = (i: number) =>
+      `{__name__="series_with_a_long_name", idx="${i}", instance="h:1", job="j", pad="${"p".repeat(20)}"}`;
+    // T0+2000 is the staleness marker of the scrape that lacked it.
+    assert.deepEqual(
+      db.samples(S(7)).map((s) => [s.t, isStaleNaN(s.v) ? "stale" : s.v]),
+      [
+        [T0, 7],
+        [T0 + 1000, 7],
+        [T0 + 2000, "stale"],
+        [T0 + 3000, 7],
+        [T0 + 4000, 7],
+      ],
+    );
+    assert.deepEqual(
+      db.samples(S(5007)).map((s) => [s.t, s.v]),
+      [
+        [T0 + 2000, 5007],
+        [T0 + 3000, 5007],
+        [T0 + 4000, 5007],
+      ],
+    );
+  });
+
   it("caches series dropped by metric relabeling as dropped", async () => {
     const drop: RelabelConfig = {
       source_labels: ["__name__"],

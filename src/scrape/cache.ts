@@ -7,9 +7,12 @@
  * each scrape saw, for staleness markers, and the metadata (TYPE, HELP, UNIT)
  * the target exposes.
  *
- * Keys are hashed from the bytes in place (FNV-1a, no string built on a hit)
- * and verified against the key kept as a one-byte (latin1) string, which is
- * built only on a miss. Hot path: guarded by `npm run bench -- scrape`.
+ * Keys are kept as bytes in one arena per target (no object per key) and
+ * compared four bytes at a time. A steady target exposes its series in the
+ * same order every scrape, so a line is first compared with the entry seen
+ * at the same position in the previous pass; only when that fails is it
+ * hashed (in place, murmur-style) and looked up. Hot path: guarded by
+ * `npm run bench -- scrape`.
  */
 import type { MetricType } from "../exposition/types.ts";
 import type { Labels } from "../model/labels/labels.ts";
@@ -17,8 +20,9 @@ import type { SeriesRef } from "../storage/interface.ts";
 
 /** What the cache remembers about one exposed series line. */
 export class CacheEntry {
-  /** The raw series bytes as a latin1 string (one char per byte). */
-  readonly key: string;
+  /** Where the raw series bytes are in the cache's key arena; keyLen -1 once forgotten. */
+  keyOff: number;
+  keyLen: number;
   readonly keyHash: number;
   /** The final labels, or null when metric relabeling dropped the series. */
   readonly lset: Labels | null;
@@ -30,8 +34,16 @@ export class CacheEntry {
   /** Next entry with the same key hash. */
   next: CacheEntry | null = null;
 
-  constructor(key: string, keyHash: number, lset: Labels | null, ref: SeriesRef, iter: number) {
-    this.key = key;
+  constructor(
+    keyOff: number,
+    keyLen: number,
+    keyHash: number,
+    lset: Labels | null,
+    ref: SeriesRef,
+    iter: number,
+  ) {
+    this.keyOff = keyOff;
+    this.keyLen = keyLen;
     this.keyHash = keyHash;
     this.lset = lset;
     this.ref = ref;
@@ -101,6 +113,18 @@ function keyEquals(key: string, b: Uint8Array, start: number, end: number): bool
   return true;
 }
 
+/** Whether `a[ao, ao+n)` equals `b[bo, bo+n)`, four bytes per step. */
+function bytesEqual(a: DataView, ao: number, b: DataView, bo: number, n: number): boolean {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (a.getUint32(ao + i) !== b.getUint32(bo + i)) return false;
+  for (; i < n; i++) if (a.getUint8(ao + i) !== b.getUint8(bo + i)) return false;
+  return true;
+}
+
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+/** Initial key arena size; it doubles as needed and is compacted when half of it is forgotten keys. */
+const ARENA_INITIAL = 64 * 1024;
+
 /** See the module comment. Not shared between targets. */
 export class ScrapeCache {
   /** The current parse pass; bumped by `begin()` before each non-empty body. */
@@ -131,6 +155,19 @@ export class ScrapeCache {
   readonly #metrics: CacheMetrics;
   /** The key hash computed by the last `get` (reused by `add` on a miss). */
   lastHash = 0;
+  /** Series keys, back to back; `#arenaDead` bytes of it belong to forgotten entries. */
+  #arena = new Uint8Array(ARENA_INITIAL);
+  #arenaView = new DataView(this.#arena.buffer);
+  #arenaUsed = 0;
+  #arenaDead = 0;
+  /** The body being parsed and a view of it, for key comparisons. */
+  #body: Uint8Array | null = null;
+  #bodyView = EMPTY_VIEW;
+  /** Entries by line position in the previous and the current pass (the sequential fast path). */
+  #prevOrder: (CacheEntry | undefined)[] = [];
+  #prevOrderN = 0;
+  #curOrder: (CacheEntry | undefined)[] = [];
+  #pos = 0;
 
   constructor(metrics: CacheMetrics) {
     this.#metrics = metrics;
@@ -146,6 +183,11 @@ export class ScrapeCache {
     this.iter++;
     this.seen = 0;
     this.#linesSeen = 0;
+    const prev = this.#prevOrder;
+    this.#prevOrder = this.#curOrder;
+    this.#prevOrderN = this.#pos;
+    this.#curOrder = prev;
+    this.#pos = 0;
   }
 
   /** Number of cached series lines (kept and dropped). */
@@ -159,11 +201,58 @@ export class ScrapeCache {
    * in one pass is a duplicate), then sets it and increments `seen`.
    */
   get(b: Uint8Array, start: number, end: number): CacheEntry | undefined {
+    if (b !== this.#body) {
+      this.#body = b;
+      this.#bodyView = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    const len = end - start;
+    const pos = this.#pos++;
+    const guess = pos < this.#prevOrderN ? this.#prevOrder[pos] : undefined;
+    if (guess !== undefined && guess.keyLen === len && this.#keyIs(guess, start, len)) {
+      this.#curOrder[pos] = guess;
+      return guess;
+    }
     const h = hashBytes(b, start, end);
     this.lastHash = h;
     let e: CacheEntry | null = this.#table.get(h) ?? null;
-    for (; e !== null; e = e.next) if (keyEquals(e.key, b, start, end)) return e;
-    return undefined;
+    for (; e !== null; e = e.next) if (e.keyLen === len && this.#keyIs(e, start, len)) break;
+    this.#curOrder[pos] = e ?? undefined;
+    return e ?? undefined;
+  }
+
+  #keyIs(e: CacheEntry, start: number, len: number): boolean {
+    return bytesEqual(this.#arenaView, e.keyOff, this.#bodyView, start, len);
+  }
+
+  /** Copies a key into the arena (growing it when full); returns its offset. */
+  #storeKey(b: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    if (this.#arenaUsed + len > this.#arena.length) this.#resizeArena(len);
+    const off = this.#arenaUsed;
+    this.#arena.set(b.subarray(start, end), off);
+    this.#arenaUsed += len;
+    return off;
+  }
+
+  /** Moves the live keys into a fresh arena with room for `extra` more bytes. */
+  #resizeArena(extra: number): void {
+    const live = this.#arenaUsed - this.#arenaDead;
+    let size = ARENA_INITIAL;
+    while (size < (live + extra) * 1.5) size *= 2;
+    const old = this.#arena;
+    const next = new Uint8Array(size);
+    let used = 0;
+    for (const head of this.#table.values()) {
+      for (let e: CacheEntry | null = head; e !== null; e = e.next) {
+        next.set(old.subarray(e.keyOff, e.keyOff + e.keyLen), used);
+        e.keyOff = used;
+        used += e.keyLen;
+      }
+    }
+    this.#arena = next;
+    this.#arenaView = new DataView(next.buffer);
+    this.#arenaUsed = used;
+    this.#arenaDead = 0;
   }
 
   /**
@@ -178,8 +267,8 @@ export class ScrapeCache {
     lset: Labels | null,
     ref: SeriesRef,
   ): CacheEntry {
-    const key = latin1(b, start, end);
-    const e = new CacheEntry(key, hash, lset, ref, this.iter);
+    const e = new CacheEntry(this.#storeKey(b, start, end), end - start, hash, lset, ref, this.iter);
+    this.#curOrder[this.#pos - 1] = e;
     const head = this.#table.get(hash);
     if (head !== undefined) e.next = head;
     this.#table.set(hash, e);
@@ -190,7 +279,7 @@ export class ScrapeCache {
 
   /** An entry that only takes part in staleness tracking (its append failed, so it has no ref). */
   uncached(lset: Labels): CacheEntry {
-    return new CacheEntry("", 0, lset, 0, this.iter);
+    return new CacheEntry(0, -1, 0, lset, 0, this.iter);
   }
 
   /** Records that the scrape in progress exposed this series (for staleness). */
@@ -248,6 +337,7 @@ export class ScrapeCache {
   #flush(): void {
     const iter = this.iter;
     if (this.seen !== this.#entries) this.#sweep(iter);
+    if (this.#arenaDead > ARENA_INITIAL && this.#arenaDead * 2 > this.#arenaUsed) this.#resizeArena(0);
     for (const [name, m] of this.#metadata) if (iter - m.lastIter > 10) this.#metadata.delete(name);
     if (this.#linesSeen !== this.#lines) {
       for (const table of this.#metaLines) this.#lines -= pruneMetaLines(table, iter);
@@ -262,7 +352,11 @@ export class ScrapeCache {
         if (e.lastIter === iter) {
           e.next = kept;
           kept = e;
-        } else this.#entries--;
+        } else {
+          this.#entries--;
+          this.#arenaDead += e.keyLen;
+          e.keyLen = -1; // never matches again, even from an order array
+        }
         e = next;
       }
       if (kept === null) this.#table.delete(h);
