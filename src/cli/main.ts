@@ -1,3 +1,4 @@
+import { checkCommand } from "./check/check.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { formatFlags, UsageError } from "./flags.ts";
 import { nodeExporterCommand } from "./nodeexporter.ts";
@@ -5,6 +6,7 @@ import { pushgatewayCommand } from "./pushgateway.ts";
 import { serverCommand } from "./server.ts";
 import { processShutdownSignal } from "./signals.ts";
 import { startCommand } from "./start/start.ts";
+import { testCommand } from "./test.ts";
 import { tsdbCommand } from "./tsdb/tsdb.ts";
 import { versionCommand } from "./version.ts";
 
@@ -13,10 +15,12 @@ import { versionCommand } from "./version.ts";
  * (`server`, `alertmanager`, `check`, …) are added here when they exist.
  */
 export const commands: Readonly<Record<string, Command>> = {
+  check: checkCommand,
   "node-exporter": nodeExporterCommand,
   pushgateway: pushgatewayCommand,
   server: serverCommand,
   start: startCommand,
+  test: testCommand,
   tsdb: tsdbCommand,
   version: versionCommand,
 };

@@ -98,6 +98,39 @@ export const SERVER_FLAGS = {
     default: "50000000",
     help: "Maximum number of samples a single query can load into memory.",
   },
+  "rules.alert.for-outage-tolerance": {
+    type: "string",
+    default: "1h",
+    help: 'Max time to tolerate prometheus outage for restoring "for" state of alert.',
+  },
+  "rules.alert.for-grace-period": {
+    type: "string",
+    default: "10m",
+    help: 'Minimum duration between alert and restored "for" state. This is maintained only for alerts with configured "for" time greater than grace period.',
+  },
+  "rules.alert.resend-delay": {
+    type: "string",
+    default: "1m",
+    help: "Minimum amount of time to wait before resending an alert to Alertmanager.",
+  },
+  "alertmanager.notification-queue-capacity": {
+    type: "string",
+    default: "10000",
+    help: "The capacity of the queue for pending Alertmanager notifications.",
+  },
+  "alertmanager.notification-batch-size": {
+    type: "string",
+    default: "256",
+    help: "The maximum number of notifications per batch to send to the Alertmanager.",
+  },
+  "alertmanager.drain-notification-queue-on-shutdown": {
+    type: "boolean",
+    help: "Send any outstanding Alertmanager notifications when shutting down (the default).",
+  },
+  "no-alertmanager.drain-notification-queue-on-shutdown": {
+    type: "boolean",
+    help: "Drop outstanding Alertmanager notifications when shutting down.",
+  },
   "scrape.discovery-reload-interval": {
     type: "string",
     default: "5s",
@@ -151,6 +184,12 @@ export interface ServerOptions {
   readonly queryMaxConcurrency: number;
   readonly queryMaxSamples: number;
   readonly discoveryReloadIntervalMs: number;
+  readonly outageToleranceMs: number;
+  readonly forGracePeriodMs: number;
+  readonly resendDelayMs: number;
+  readonly notificationQueueCapacity: number;
+  readonly notificationBatchSize: number;
+  readonly drainNotificationQueue: boolean;
   readonly features: ReadonlySet<string>;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
@@ -208,6 +247,12 @@ export function serverOptions(flags: RawFlags, hostname: string): ServerOptions 
     queryMaxConcurrency: int("query.max-concurrency"),
     queryMaxSamples: int("query.max-samples"),
     discoveryReloadIntervalMs: duration("scrape.discovery-reload-interval"),
+    outageToleranceMs: duration("rules.alert.for-outage-tolerance"),
+    forGracePeriodMs: duration("rules.alert.for-grace-period"),
+    resendDelayMs: duration("rules.alert.resend-delay"),
+    notificationQueueCapacity: int("alertmanager.notification-queue-capacity"),
+    notificationBatchSize: int("alertmanager.notification-batch-size"),
+    drainNotificationQueue: flags["no-alertmanager.drain-notification-queue-on-shutdown"] !== true,
     features,
     logLevel: flags["log.level"] as LogLevel,
     logFormat: flags["log.format"] as LogFormat,

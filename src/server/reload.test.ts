@@ -12,23 +12,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseFlags } from "../cli/flags.ts";
 import { main } from "../cli/main.ts";
-import { type Captured, capture } from "../cli/testing.ts";
+import { capture } from "../cli/testing.ts";
 import { nopLogger } from "../log/log.ts";
 import { SERVER_FLAGS, serverOptions } from "./flags.ts";
 import { Server } from "./server.ts";
-
-const LISTENING = /msg="Listening on" component=web address=(127\.0\.0\.1:\d+)/;
-
-/** Polls `probe` every 20 ms until it returns a value; fails after `ms`. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 8000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { runServer, waitFor } from "./testing.ts";
 
 /** A scrape target serving one gauge on 127.0.0.1. */
 async function startTarget(): Promise<{ address: string; server: HttpServer }> {
@@ -51,35 +39,6 @@ function configYAML(target: string, jobs: readonly string[]): string {
 /** Line 6 of this file is an unknown key: the error must name file:6. */
 const BROKEN =
   "global:\n  scrape_interval: 200ms\nscrape_configs:\n  - job_name: one\n    static_configs: []\n    bogus_key: 1\n";
-
-interface Running {
-  readonly url: string;
-  readonly stderr: Captured;
-  readonly done: Promise<number>;
-  stop(): void;
-}
-
-async function runServer(dir: string, config: string, ...flags: string[]): Promise<Running> {
-  const stdout = capture();
-  const stderr = capture();
-  const controller = new AbortController();
-  const done = main(
-    [
-      "server",
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      "--web.listen-address=127.0.0.1:0",
-      // Apply new targets quickly (upstream's default throttle is 5s).
-      "--scrape.discovery-reload-interval=100ms",
-      ...flags,
-    ],
-    { stdout, stderr, signal: controller.signal },
-  );
-  const address = await waitFor("listening", () => LISTENING.exec(stderr.text())?.[1]);
-  const url = `http://${address}`;
-  await waitFor("ready", async () => ((await fetch(`${url}/-/ready`)).status === 200 ? true : undefined));
-  return { url, stderr, done, stop: () => controller.abort("SIGTERM") };
-}
 
 async function metric(url: string, name: string): Promise<string | undefined> {
   const text = await (await fetch(`${url}/metrics`)).text();

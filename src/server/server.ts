@@ -16,8 +16,12 @@ import type { SDConfig } from "../discovery/discovery.ts";
 import { DiscoveryManager } from "../discovery/manager.ts";
 import type { Logger } from "../log/log.ts";
 import { Labels } from "../model/labels/labels.ts";
+import { NotifierManager } from "../notifier/manager.ts";
+import { sendAlerts } from "../notifier/send_alerts.ts";
 import { Engine } from "../promql/engine.ts";
 import { registerEngineMetrics } from "../promql/metrics.ts";
+import { expandRuleFiles } from "../rules/glob.ts";
+import { Manager as RuleManager } from "../rules/manager.ts";
 import { ScrapeManager } from "../scrape/manager.ts";
 import { DB } from "../tsdb/db.ts";
 import { registerDBMetrics } from "../tsdb/metrics.ts";
@@ -43,6 +47,8 @@ export class Server {
   readonly engine: Engine;
   readonly scrape: ScrapeManager;
   readonly discovery: DiscoveryManager;
+  readonly notifier: NotifierManager;
+  readonly rules: RuleManager;
   readonly reloader: ConfigReloader;
   private readonly opts: ServerOptions;
   private readonly log: Logger;
@@ -88,6 +94,28 @@ export class Server {
       offsetSeed: 0,
     });
     this.discovery.onUpdate((sets) => this.scrape.sync(sets));
+    this.notifier = new NotifierManager({
+      registry: this.registry,
+      logger: logger.with({ component: "notifier" }),
+      queueCapacity: opts.notificationQueueCapacity,
+      maxBatchSize: opts.notificationBatchSize,
+      drainOnShutdown: opts.drainNotificationQueue,
+    });
+    const externalURL = new URL(opts.externalUrl);
+    this.rules = new RuleManager({
+      engine: this.engine,
+      queryable: db,
+      appendable: db,
+      notify: sendAlerts(this.notifier, opts.externalUrl.replace(/\/+$/, "")),
+      externalURL,
+      resendDelayMs: opts.resendDelayMs,
+      outageToleranceMs: opts.outageToleranceMs,
+      forGracePeriodMs: opts.forGracePeriodMs,
+      defaultRuleQueryOffsetMs: () => this.config?.global.rule_query_offset ?? 0,
+      registry: this.registry,
+      logger: logger.with({ component: "rule manager" }),
+      experimentalFunctions: opts.features.has("promql-experimental-functions"),
+    });
     const configFile = resolve(opts.configFile);
     this.reloader = new ConfigReloader({
       file: opts.configFile,
@@ -98,7 +126,7 @@ export class Server {
     });
   }
 
-  /** Upstream's reloader order: storage, web, scrape, scrape discovery (rules and notifier come later). */
+  /** Upstream's reloader order: web, notifier, scrape, scrape discovery, rules. */
   private reloaders(): Reloader[] {
     return [
       {
@@ -108,11 +136,22 @@ export class Server {
           this.configYAML = configToYAML(config);
         },
       },
+      { name: "notify", apply: (config) => this.notifier.applyConfig(config) },
       {
         name: "scrape",
         apply: (config) => this.scrape.applyConfig(config),
       },
       { name: "scrape sd", apply: (config) => this.discovery.applyConfig(scrapeDiscoverySets(config)) },
+      {
+        name: "rules",
+        apply: async (config) =>
+          this.rules.update(
+            config.global.evaluation_interval,
+            await expandRuleFiles(config.rule_files),
+            config.global.external_labels ?? {},
+            this.opts.externalUrl,
+          ),
+      },
     ];
   }
 
@@ -139,6 +178,8 @@ export class Server {
       hooks.onListening?.(server.address);
       void server.discovery.run();
       await server.reloader.reload();
+      void server.notifier.run();
+      server.rules.run();
       server.compaction = setInterval(() => server.compact(), COMPACTION_INTERVAL_MS);
       server.compaction.unref();
       server.ready = true;
@@ -190,8 +231,8 @@ export class Server {
       queryable: this.db,
       engine: this.engine,
       targets: targetsSource(this.scrape, global),
-      rules: { ruleGroups: () => [] },
-      alertmanagers: { active: () => [], dropped: () => [] },
+      rules: this.rules,
+      alertmanagers: this.notifier.source(),
       tsdb: this.db,
       config: () => this.configYAML,
       flags: () => this.opts.flagValues,
@@ -243,6 +284,8 @@ export class Server {
     this.ready = false;
     if (this.compaction !== null) clearInterval(this.compaction);
     const closed = this.http === null ? Promise.resolve() : this.http.close(SHUTDOWN_GRACE_MS);
+    await this.rules.stop();
+    await this.notifier.stop();
     await this.discovery.stop();
     await this.scrape.stop();
     await closed;
