@@ -162,7 +162,7 @@ export class ScrapeCache {
   #arenaDead = 0;
   /** The body being parsed and a view of it, for key comparisons. */
   #body: Uint8Array | null = null;
-  #bodyView = EMPTY_VIEW;
+  #bodyView: DataView<ArrayBufferLike> = EMPTY_VIEW;
   /** Entries by line position in the previous and the current pass (the sequential fast path). */
   #prevOrder: (CacheEntry | undefined)[] = [];
   #prevOrderN = 0;

@@ -11,6 +11,7 @@ import { gzipSync } from "node:zlib";
 import type { HTTPClientConfig } from "../config/types.ts";
 import { PROMETHEUS_SCRAPE_ACCEPT } from "../exposition/negotiate.ts";
 import { acceptHeader, ScrapeClient, type ScrapeRequest } from "./client.ts";
+import { newBodyBuffer } from "./fetch.ts";
 import { scrapeConfig, testServer } from "./testing.ts";
 
 const NODE_EXPORTER = readFileSync("/work/shared/fixtures/exposition/node_exporter-1.11.1.prom");
@@ -59,6 +60,12 @@ describe("ScrapeClient", () => {
       } else if (path === "/gzip") {
         res.writeHead(200, { "Content-Type": "text/plain", "Content-Encoding": "gzip" });
         res.end(gzipSync(NODE_EXPORTER));
+      } else if (path === "/chunked") {
+        // No Content-Length, several writes: the buffer grows as chunks arrive.
+        res.writeHead(200, { "Content-Type": "text/plain" });
+        for (let i = 0; i < NODE_EXPORTER.length; i += 10_000)
+          res.write(NODE_EXPORTER.subarray(i, i + 10_000));
+        res.end();
       } else if (path === "/slow") {
         setTimeout(() => res.end("a 1\n"), 1000).unref();
       } else if (path === "/500") {
@@ -110,6 +117,18 @@ describe("ScrapeClient", () => {
       assert.match(res.contentType, c.ct);
     });
   }
+
+  it("reuses the loop's body buffer from one scrape to the next, growing it for chunked bodies", async () => {
+    const buffer = newBodyBuffer();
+    const first = await client.scrape(request(`http://${srv.address}/chunked`, { buffer }));
+    assert.ok(first.body.equals(NODE_EXPORTER));
+    const backing = buffer.buf.buffer;
+    const second = await client.scrape(request(`http://${srv.address}/text`, { buffer }));
+    assert.ok(second.body.equals(NODE_EXPORTER));
+    assert.equal(buffer.buf.buffer, backing, "same memory, no new allocation");
+    const small = await client.scrape(request(`http://${srv.address}/plain`, { buffer }));
+    assert.equal(small.body.toString(), "a 1\n");
+  });
 
   const failing: {
     name: string;

@@ -8,11 +8,12 @@
  */
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
-import { type Dispatcher, request } from "undici";
-import { newDispatcher, readBody, requestHeaders } from "../config/client.ts";
+import type { Dispatcher } from "undici";
+import { newDispatcher, requestHeaders } from "../config/client.ts";
 import type { HTTPClientConfig, ScrapeProtocol } from "../config/types.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../exposition/parser.ts";
-import { BodySizeLimitError, formatClientError, HttpStatusError, ScrapeError } from "./errors.ts";
+import { BodySizeLimitError, ScrapeError } from "./errors.ts";
+import { type BodyBuffer, fetchBody, newBodyBuffer } from "./fetch.ts";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -58,6 +59,8 @@ export interface ScrapeRequest {
   readonly userAgent: string;
   /** Aborted when the pool shuts down. */
   readonly signal: AbortSignal;
+  /** The loop's body buffer, reused between its scrapes; default a fresh one. */
+  readonly buffer?: BodyBuffer;
 }
 
 /** A successful response: the (decompressed) body and its Content-Type. */
@@ -81,25 +84,18 @@ export class ScrapeClient {
   }
 
   async scrape(req: ScrapeRequest): Promise<ScrapeResponse> {
-    const signal = AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]);
-    let gotHeaders = false;
-    try {
-      const headers = await this.#headers(req);
-      const res = await request(req.url, { method: "GET", headers, dispatcher: this.#dispatcher, signal });
-      gotHeaders = true;
-      if (res.statusCode !== 200) {
-        await res.body.dump().catch(() => {});
-        throw new HttpStatusError(res.statusCode, res.statusText);
-      }
-      const limit = req.bodySizeLimit > 0 ? req.bodySizeLimit : DEFAULT_MAX_BODY_BYTES;
+    const limit = req.bodySizeLimit > 0 ? req.bodySizeLimit : DEFAULT_MAX_BODY_BYTES;
+    const res = await fetchBody(this.#dispatcher, {
+      url: req.url,
+      headers: await this.#headers(req),
+      timeoutMs: req.timeoutMs,
+      shutdown: req.signal,
       // Upstream fails once n >= limit, so at most limit - 1 bytes are accepted.
-      const raw = await readBody(res.body, limit - 1);
-      if (raw === undefined) throw new BodySizeLimitError();
-      const body = header(res.headers, "content-encoding") === "gzip" ? await gunzipBounded(raw, limit) : raw;
-      return { body, contentType: header(res.headers, "content-type") };
-    } catch (e) {
-      throw formatClientError(e, req.url, gotHeaders, signal, req.signal);
-    }
+      maxBytes: limit - 1,
+      into: req.buffer ?? newBodyBuffer(),
+    });
+    const body = res.contentEncoding === "gzip" ? await gunzipBounded(res.body, limit) : res.body;
+    return { body, contentType: res.contentType };
   }
 
   async #headers(req: ScrapeRequest): Promise<Record<string, string | string[]>> {
@@ -116,11 +112,6 @@ export class ScrapeClient {
   async close(): Promise<void> {
     await this.#dispatcher.close();
   }
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string {
-  const v = headers[name];
-  return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
 }
 
 /** Gunzips on the libuv pool, never producing more than `limit` bytes. */

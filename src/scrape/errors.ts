@@ -65,8 +65,8 @@ export function formatClientError(
   e: unknown,
   url: string,
   gotHeaders: boolean,
-  signal: AbortSignal,
-  shutdown: AbortSignal,
+  signal: { readonly aborted: boolean },
+  shutdown: { readonly aborted: boolean },
 ): ScrapeError {
   if (e instanceof ScrapeError) return e;
   const wrap = (msg: string): ScrapeError =>

@@ -14,6 +14,7 @@ import type { AppendResult, TargetAppender } from "./append.ts";
 import type { ScrapeCache } from "./cache.ts";
 import type { ScrapeClient } from "./client.ts";
 import { BodySizeLimitError } from "./errors.ts";
+import { newBodyBuffer } from "./fetch.ts";
 import type { ScrapeMetrics } from "./metrics.ts";
 import type { Target } from "./target.ts";
 
@@ -47,6 +48,8 @@ export interface LoopOptions {
 /** See the module comment. Not reusable after `stop`. */
 export class ScrapeLoop {
   readonly #o: LoopOptions;
+  /** The body buffer of this target's scrapes, reused (a body lives until its append is done). */
+  readonly #body = newBodyBuffer();
   readonly #stop = new AbortController();
   #forcedError: Error | null = null;
   #endOfRunStaleness = true;
@@ -139,6 +142,7 @@ export class ScrapeLoop {
           bodySizeLimit: o.bodySizeLimit,
           userAgent: o.userAgent,
           signal: o.shutdown,
+          buffer: this.#body,
         }));
       } catch (e) {
         scrapeErr = e as Error;
