@@ -26,7 +26,7 @@ import { cpuMicros, rssBytes } from "./scrape/proc.ts";
 import { SERIES_PER_TARGET } from "./scrape/targets.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-/** Node flags of bin/vigil.ts' shebang and `npm start` (see src/server/heap.ts): Vigil as users run it. */
+/** Node flags of bin/vigil.mjs' shebang and `npm start` (see src/server/heap.ts): Vigil as users run it. */
 const VIGIL_NODE_FLAGS = ["--max-semi-space-size=4"];
 const HEAVY_QUERY =
   "histogram_quantile(0.99, sum by (le, handler) (rate(bench_http_request_duration_seconds_bucket[1m])))";
@@ -153,7 +153,7 @@ async function startServer(
   ];
   const proc =
     name === "vigil"
-      ? spawn(process.execPath, [...VIGIL_NODE_FLAGS, join(ROOT, "bin/vigil.ts"), "server", ...flags], {
+      ? spawn(process.execPath, [...VIGIL_NODE_FLAGS, join(ROOT, "bin/vigil.mjs"), "server", ...flags], {
           stdio: ["ignore", "ignore", "pipe"],
         })
       : spawn(PROMETHEUS_BIN, flags, { stdio: ["ignore", "ignore", "pipe"], cwd: work });

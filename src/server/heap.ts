@@ -15,7 +15,7 @@ const SERVER_COMMANDS = new Set(["server", "start"]);
 
 /**
  * Applies the server's heap settings when the command line runs a server and
- * Node was started without them (`bin/vigil.ts`' shebang and `npm start` pass
+ * Node was started without them (`bin/vigil.mjs`' shebang and `npm start` pass
  * `--max-semi-space-size=4` on the command line, which works best: set at run
  * time, even as the first module, V8 honours the cap but the process keeps
  * more memory, 335 MB resident against 250–280 MB in the same measurement).

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { freePort } from "../../promql/difftest/prometheus.ts";
 
 const BIN = fileURLToPath(new URL("../../../.reference/bin/", import.meta.url));
-const VIGIL = fileURLToPath(new URL("../../../bin/vigil.ts", import.meta.url));
+const VIGIL = fileURLToPath(new URL("../../../bin/vigil.mjs", import.meta.url));
 
 /** The reference binaries the differential tests need, missing ones first. */
 export function missingReferenceBinaries(names: readonly string[]): string[] {
