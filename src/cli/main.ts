@@ -1,3 +1,4 @@
+import { alertmanagerCommand } from "./alertmanager.ts";
 import { checkCommand } from "./check/check.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { formatFlags, UsageError } from "./flags.ts";
@@ -15,6 +16,7 @@ import { versionCommand } from "./version.ts";
  * (`server`, `alertmanager`, `check`, …) are added here when they exist.
  */
 export const commands: Readonly<Record<string, Command>> = {
+  alertmanager: alertmanagerCommand,
   check: checkCommand,
   "node-exporter": nodeExporterCommand,
   pushgateway: pushgatewayCommand,

@@ -13,7 +13,7 @@ export interface Component {
 /** Every long-running component `vigil start` will run, in DESIGN.md's order. */
 export const COMPONENTS: readonly Component[] = [
   { command: "server", twin: "prometheus", port: 9090, built: true },
-  { command: "alertmanager", twin: "alertmanager", port: 9093, built: false },
+  { command: "alertmanager", twin: "alertmanager", port: 9093, built: true },
   { command: "pushgateway", twin: "pushgateway", port: 9091, built: true },
   { command: "node-exporter", twin: "node_exporter", port: 9100, built: true },
   { command: "kube-state-metrics", twin: "kube-state-metrics", port: 8080, built: false },
@@ -28,8 +28,12 @@ export interface BannerUrls {
   readonly nodeExporter: string;
   /** The Pushgateway (Vigil's own or one already running). */
   readonly pushgateway: string;
+  /** The Alertmanager (Vigil's own or one already running). */
+  readonly alertmanager: string;
   /** The config file in use. */
   readonly configFile: string;
+  /** The Alertmanager's config file ("" when an Alertmanager already running is used). */
+  readonly alertmanagerConfigFile: string;
 }
 
 /**
@@ -46,10 +50,13 @@ export function formatBanner(version: string, urls: BannerUrls, components = COM
     row("server", urls.server, "(Prometheus API, /metrics, /-/healthy, /-/ready)"),
     row("node exporter", `${urls.nodeExporter}/metrics`),
     row("pushgateway", `${urls.pushgateway}/metrics`, "(push to /metrics/job/<job>)"),
+    row("alertmanager", urls.alertmanager, "(API v2: amtool --alertmanager.url=…, /-/ready)"),
+    row("alerts", `${urls.server}/api/v1/alerts`, `and ${urls.alertmanager}/api/v2/alerts`),
     row("targets", `${urls.server}/api/v1/targets`),
     row("query", `${urls.server}/api/v1/query?query=up`),
     row("config", urls.configFile),
   ];
+  if (urls.alertmanagerConfigFile !== "") lines.push(row("alertmanager config", urls.alertmanagerConfigFile));
   if (missing.length > 0) {
     lines.push("", "Not built yet (command, upstream default port, upstream twin):");
     for (const c of missing)

@@ -32,6 +32,7 @@ async function isolation(): Promise<string[]> {
     `--storage.tsdb.path=${dir}`,
     `--node-exporter.listen-address=127.0.0.1:${await freePort()}`,
     `--pushgateway.listen-address=127.0.0.1:${await freePort()}`,
+    `--alertmanager.listen-address=127.0.0.1:${await freePort()}`,
   ];
 }
 
@@ -83,13 +84,30 @@ describe("vigil start", () => {
       run.stdout.text(),
       new RegExp(`^ {2}server +http://${address.replaceAll(".", "\\.")} `, "m"),
     );
-    assert.match(run.stdout.text(), /vigil alertmanager +:9093 +\(upstream: alertmanager\)/);
+    assert.match(run.stdout.text(), /vigil dashboards +:3000 +\(upstream: grafana\)/);
     assert.doesNotMatch(run.stdout.text(), /vigil server +:9090/);
+    assert.doesNotMatch(run.stdout.text(), /vigil alertmanager +:9093/);
+    const am = /^ {2}alertmanager +(http:\/\/127\.0\.0\.1:\d+) /m.exec(run.stdout.text())?.[1];
+    assert.ok(am !== undefined, run.stdout.text());
+    assert.equal(await (await fetch(`${am}/-/ready`)).text(), "OK");
+    assert.match(run.stdout.text(), /^ {2}alertmanager config +\S+vigil-start\/alertmanager\.yml$/m);
+    const ams = (await (await fetch(`http://${address}/api/v1/alertmanagers`)).json()) as {
+      data: { activeAlertmanagers: { url: string }[] };
+    };
+    assert.deepEqual(ams.data.activeAlertmanagers, [{ url: `${am}/api/v2/alerts` }]);
+    const rules = (await (await fetch(`http://${address}/api/v1/rules`)).json()) as {
+      data: { groups: { rules: { name: string }[] }[] };
+    };
+    assert.deepEqual(
+      rules.data.groups.flatMap((g) => g.rules.map((r) => r.name)),
+      ["InstanceDown", "TargetScrapeFailures", "ScrapeLimitsExceeded", "DiskAlmostFull", "HighMemoryUsage"],
+    );
 
     const targets = (await (await fetch(`http://${address}/api/v1/targets`)).json()) as {
       data: { activeTargets: { labels: { job: string } }[] };
     };
     assert.deepEqual(targets.data.activeTargets.map((t) => t.labels.job).sort(), [
+      "alertmanager",
       "node",
       "prometheus",
       "pushgateway",

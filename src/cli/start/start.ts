@@ -1,6 +1,8 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { LOG_FLAGS, newLogger } from "../../log/log.ts";
+import { Alertmanager } from "../../alertmanager/server/alertmanager.ts";
+import { ALERTMANAGER_FLAGS, alertmanagerOptions } from "../../alertmanager/server/flags.ts";
+import { LOG_FLAGS, type Logger, newLogger } from "../../log/log.ts";
 import { type RunningPushgateway, startPushgateway } from "../../pushgateway/pushgateway.ts";
 import { SERVER_FLAGS, serverOptions } from "../../server/flags.ts";
 import { Server } from "../../server/server.ts";
@@ -11,7 +13,13 @@ import { type FlagSpecs, parseFlags, UsageError } from "../flags.ts";
 import { nodeExporterCommand } from "../nodeexporter.ts";
 import { aborted, goSignalName } from "../signals.ts";
 import { formatBanner } from "./components.ts";
-import { defaultConfigPath, dialTarget, listening, writeDefaultConfig } from "./defaults.ts";
+import {
+  defaultConfigPath,
+  dialTarget,
+  listening,
+  writeDefaultAlertmanagerConfig,
+  writeDefaultConfig,
+} from "./defaults.ts";
 
 const FLAGS = {
   "web.listen-address": {
@@ -29,7 +37,21 @@ const FLAGS = {
     default: ":9091",
     help: "Address of the Pushgateway; when something already listens there, it is scraped instead.",
   },
-  "storage.tsdb.path": { type: "string", default: "data/", help: "Base path for metrics storage." },
+  "alertmanager.listen-address": {
+    type: "string",
+    default: ":9093",
+    help: "Address of the Alertmanager; when something already listens there, alerts are sent to it instead.",
+  },
+  "alertmanager.config.file": {
+    type: "string",
+    default: "",
+    help: "Alertmanager configuration file; default: one written to <storage.tsdb.path>/vigil-start/ (a receiver that notifies nobody).",
+  },
+  "storage.tsdb.path": {
+    type: "string",
+    default: "data/",
+    help: "Base path for metrics storage; the Alertmanager keeps its state in <path>/alertmanager.",
+  },
   "config.file": {
     type: "string",
     default: "",
@@ -41,22 +63,26 @@ const FLAGS = {
 /**
  * `vigil start`: the whole stack in one process (DESIGN.md, "One command"):
  * the server, scraping itself and this machine's node exporter (Vigil's own,
- * unless one already listens on its port), with data in `./data`. The banner
+ * unless one already listens on its port), the Pushgateway and the
+ * Alertmanager (same rule), the default alert rules sending to it, with data
+ * in `./data` (the Alertmanager's in `./data/alertmanager`). The banner
  * on stdout says where to look and lists the components not built yet. Runs
  * until `ctx.signal` aborts or `/-/quit` is called.
  */
 export const startCommand: Command = {
-  summary: "Run the whole stack in one process: server, node exporter (see its banner).",
+  summary: "Run the whole stack in one process: server, alertmanager, pushgateway, node exporter.",
   description:
     "Run every Vigil component that exists in one process, each on its upstream default port:\n" +
-    "the server (Prometheus, :9090) scraping itself and the node exporter (:9100), data in ./data.\n" +
-    "The banner lists the components (alertmanager, dashboards, …) that are not built yet.",
+    "the server (Prometheus, :9090) scraping itself and the node exporter (:9100), the Pushgateway (:9091)\n" +
+    "and the Alertmanager (:9093) receiving the default alert rules' alerts, data in ./data.\n" +
+    "The banner lists the components (dashboards, …) that are not built yet.",
   flags: FLAGS,
   async run(args, ctx) {
     const flags = parseFlags(FLAGS, args);
     usage(() => parseListenAddress(flags["web.listen-address"]));
     const nodeAddress = flags["node-exporter.listen-address"];
     usage(() => parseListenAddress(nodeAddress));
+    usage(() => parseListenAddress(flags["alertmanager.listen-address"]));
     const logger = newLogger({
       level: flags["log.level"],
       format: flags["log.format"],
@@ -98,6 +124,25 @@ export const startCommand: Command = {
       }
     }
 
+    const amAddress = flags["alertmanager.listen-address"];
+    const amTarget = dialTarget(amAddress);
+    let alertmanager: Alertmanager | null = null;
+    let amConfigFile = "";
+    if (await listening(amTarget)) {
+      logger.info("An Alertmanager already listens, sending alerts to it", { address: amTarget });
+    } else {
+      try {
+        amConfigFile =
+          flags["alertmanager.config.file"] || writeDefaultAlertmanagerConfig(flags["storage.tsdb.path"]);
+        alertmanager = await startAlertmanager(amAddress, amConfigFile, flags, logger);
+      } catch (err) {
+        logger.error("Error starting the Alertmanager, exiting gracefully...", { err });
+        stop.abort();
+        await Promise.all([nodeExporter, pushgateway?.close()]);
+        return 1;
+      }
+    }
+
     const serverFlags = parseFlags(SERVER_FLAGS, [
       `--web.listen-address=${flags["web.listen-address"]}`,
       `--storage.tsdb.path=${flags["storage.tsdb.path"]}`,
@@ -119,6 +164,7 @@ export const startCommand: Command = {
               server: dialTarget(address),
               nodeExporter: nodeTarget,
               pushgateway: pushTarget,
+              alertmanager: amTarget,
             });
           },
         },
@@ -126,7 +172,7 @@ export const startCommand: Command = {
     } catch (err) {
       logger.error("Error starting server, exiting gracefully...", { err });
       stop.abort();
-      await Promise.all([nodeExporter, pushgateway?.close()]);
+      await Promise.all([nodeExporter, pushgateway?.close(), alertmanager?.close()]);
       return 1;
     }
     const bound = parseListenAddress(server.address);
@@ -135,7 +181,9 @@ export const startCommand: Command = {
       server: url,
       nodeExporter: `http://${nodeTarget}`,
       pushgateway: `http://${pushTarget}`,
+      alertmanager: `http://${amTarget}`,
       configFile,
+      alertmanagerConfigFile: amConfigFile,
     };
     ctx.stdout.write(`${formatBanner(info.version, urls)}\n`);
     const reason = await Promise.race([
@@ -148,11 +196,35 @@ export const startCommand: Command = {
       });
     else logger.warn("Received termination request via web service, exiting gracefully...");
     stop.abort();
-    await Promise.all([server.close(), nodeExporter, pushgateway?.close()]);
+    await Promise.all([server.close(), nodeExporter, pushgateway?.close(), alertmanager?.close()]);
     logger.info("See you next time!");
     return 0;
   },
 };
+
+/** Vigil's Alertmanager with upstream's defaults, its state under `<storage.tsdb.path>/alertmanager`. */
+function startAlertmanager(
+  address: string,
+  configFile: string,
+  flags: {
+    readonly "storage.tsdb.path": string;
+    readonly "log.level": string;
+    readonly "log.format": string;
+  },
+  logger: Logger,
+): Promise<Alertmanager> {
+  const opts = alertmanagerOptions(
+    parseFlags(ALERTMANAGER_FLAGS, [
+      `--config.file=${configFile}`,
+      `--storage.path=${join(flags["storage.tsdb.path"], "alertmanager")}`,
+      `--web.listen-address=${address}`,
+      "--cluster.listen-address=",
+      `--log.level=${flags["log.level"]}`,
+      `--log.format=${flags["log.format"]}`,
+    ]),
+  );
+  return Alertmanager.start(opts, logger.with({ component: "alertmanager" }), hostname());
+}
 
 /** Runs `fn`, reporting a malformed listen address as a usage error. */
 function usage<T>(fn: () => T): T {
