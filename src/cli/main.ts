@@ -2,6 +2,7 @@ import { alertmanagerCommand } from "./alertmanager.ts";
 import { checkCommand } from "./check/check.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { formatFlags, UsageError } from "./flags.ts";
+import { kubeStateMetricsCommand } from "./kubestatemetrics.ts";
 import { nodeExporterCommand } from "./nodeexporter.ts";
 import { pushgatewayCommand } from "./pushgateway.ts";
 import { serverCommand } from "./server.ts";
@@ -18,6 +19,7 @@ import { versionCommand } from "./version.ts";
 export const commands: Readonly<Record<string, Command>> = {
   alertmanager: alertmanagerCommand,
   check: checkCommand,
+  "kube-state-metrics": kubeStateMetricsCommand,
   "node-exporter": nodeExporterCommand,
   pushgateway: pushgatewayCommand,
   server: serverCommand,
