@@ -1,8 +1,8 @@
 /**
  * Vigil's web handler, upstream's `web.Handler`: the routes under the route
  * prefix (`/-/healthy`, `/-/ready`, `/-/reload`, `/-/quit`, `/metrics`,
- * `/federate`, `/api/v1/…`), readiness, the lifecycle API and the HTTP
- * metrics. It is a plain node:http request listener; serve it with
+ * `/federate`, `/api/v1/…`, the web UI of `./ui.ts`), readiness, the
+ * lifecycle API and the HTTP metrics. It is a plain node:http request listener; serve it with
  * `listenAndServe` from `./toolkit/serve.ts` (TLS, basic auth).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -25,6 +25,7 @@ import {
 } from "./http.ts";
 import { gatherFamilies, serveMetrics, WebMetrics } from "./metrics.ts";
 import { collectSelfMetrics } from "./selfmetrics.ts";
+import { createUiHandler, SERVER_UI_ROUTES, type UiHandler } from "./ui.ts";
 
 /** Everything the web handler serves from. */
 export interface WebOptions {
@@ -55,6 +56,8 @@ export interface WebOptions {
   selfMetrics?(): readonly MetricFamily[];
   /** Largest accepted request body; default 10 MiB. */
   readonly maxBodyBytes?: number;
+  /** The built web UI (`ui/dist`); default the repository's. */
+  readonly uiDir?: string;
 }
 
 /** A configured web handler. */
@@ -100,7 +103,14 @@ export function createWebHandler(opts: WebOptions): WebHandler {
     readyState: state,
     maxBodyBytes: opts.maxBodyBytes,
   });
-  const ctx: Context = { opts, metrics, api, state, quitting: false };
+  const ui = createUiHandler({
+    dir: opts.uiDir,
+    prefix,
+    routes: SERVER_UI_ROUTES,
+    home: "/query",
+    aliases: { "/graph": "/query" },
+  });
+  const ctx: Context = { opts, metrics, api, ui, state, quitting: false };
   for (const path of Object.keys(ROUTES)) metrics.init(path);
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     route(ctx, prefix, req, res).catch((err: unknown) => {
@@ -116,6 +126,7 @@ interface Context {
   readonly opts: WebOptions;
   readonly metrics: WebMetrics;
   readonly api: ApiHandler;
+  readonly ui: UiHandler;
   readonly state: () => ReadyState;
   quitting: boolean;
 }
@@ -165,7 +176,10 @@ async function route(ctx: Context, prefix: string, req: IncomingMessage, res: Se
   if (rel === "/api/v1") return redirect(res, `${prefix}/api/v1/`, 301);
   if (rel.startsWith("/api/v1/")) return ctx.api.serve(req, res, rel.slice("/api/v1".length));
   const r = ROUTES[rel];
-  if (r === undefined) return notFound(res);
+  if (r === undefined) {
+    if (!(await ctx.ui(req, res, rel))) notFound(res);
+    return;
+  }
   const method = req.method ?? "GET";
   if (!r.methods.includes(method)) return wrongMethod(res, rel, r.methods);
   ctx.metrics.instrument(rel, res);

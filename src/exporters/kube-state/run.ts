@@ -4,7 +4,7 @@
  */
 
 import type { RequestOptions } from "node:https";
-import { KubeConfig } from "@kubernetes/client-node";
+import { newKubeConfig } from "../../kubernetes/config.ts";
 import type { Logger } from "../../log/log.ts";
 import { listenAndServe, type RunningServer } from "../../web/toolkit/serve.ts";
 import { KubeStateExporter } from "./exporter.ts";
@@ -50,7 +50,7 @@ export interface RunningKubeState {
  * server URL (alone, it is used without credentials).
  */
 export async function clientFromFlags(apiserver: string, kubeconfig: string): Promise<ApiClient> {
-  const kc = new KubeConfig();
+  const kc = newKubeConfig();
   if (kubeconfig !== "") kc.loadFromFile(kubeconfig);
   else if (apiserver !== "") return apiClient(apiserver);
   else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();

@@ -15,7 +15,7 @@ import { ApiError, invalidParam, messageOf } from "./errors.ts";
 import { MAX_TIME, MIN_TIME, parseTimeParam } from "./params.ts";
 import { parseBool } from "./rules.ts";
 
-/** The admin routes (POST and PUT) and `/write`. */
+/** The admin routes (POST and PUT), `/write` and `/read`. */
 export function adminRoutes(deps: ApiDeps): Route[] {
   const methods = ["POST", "PUT"];
   return [
@@ -23,6 +23,7 @@ export function adminRoutes(deps: ApiDeps): Route[] {
     { path: "/admin/tsdb/clean_tombstones", methods, fn: admin(deps, cleanTombstones(deps)) },
     { path: "/admin/tsdb/snapshot", methods, fn: admin(deps, snapshot(deps)) },
     { path: "/write", methods: ["POST"], raw: remoteWrite(deps) },
+    { path: "/read", methods: ["POST"], raw: remoteRead(deps) },
   ];
 }
 
@@ -111,6 +112,16 @@ function snapshot(deps: ApiDeps): ApiFunc {
       throw internal("create snapshot", err);
     }
     return { data: { name } };
+  };
+}
+
+function remoteRead(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    if (deps.remoteReadHandler !== undefined) {
+      deps.remoteReadHandler(req, res);
+      return;
+    }
+    httpError(res, 404, "remote read is not available");
   };
 }
 

@@ -192,6 +192,8 @@ export interface ApiDeps {
   readonly enableAdminApi: boolean;
   /** The remote write receiver; absent: `/api/v1/write` answers upstream's 404. */
   readonly remoteWriteHandler?: RawHandler;
+  /** The remote read server; absent: `/api/v1/read` answers 404. */
+  readonly remoteReadHandler?: RawHandler;
   /** Clock, ms since the epoch (tests pin it). Default `Date.now`. */
   now?(): number;
 }
