@@ -7,6 +7,7 @@ import { run as exportersNode } from "./exporters_node.ts";
 import { run as exportersPushgateway } from "./exporters_pushgateway.ts";
 import { run as exposition } from "./exposition.ts";
 import { run as promql } from "./promql.ts";
+import { run as remoteWrite } from "./remote_write.ts";
 import { run as scrape } from "./scrape.ts";
 import { run as tsdb } from "./tsdb.ts";
 
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => void | Promise<void>> = {
   promql,
   scrape,
   exporters,
+  "remote-write": remoteWrite,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));

@@ -20,9 +20,13 @@ import { NotifierManager } from "../notifier/manager.ts";
 import { sendAlerts } from "../notifier/send_alerts.ts";
 import { Engine } from "../promql/engine.ts";
 import { registerEngineMetrics } from "../promql/metrics.ts";
+import { remoteReadHandler } from "../remote/readhandler.ts";
+import { remoteWriteHandler } from "../remote/receiver.ts";
+import { RemoteStorage } from "../remote/storage.ts";
 import { expandRuleFiles } from "../rules/glob.ts";
 import { Manager as RuleManager } from "../rules/manager.ts";
 import { ScrapeManager } from "../scrape/manager.ts";
+import type { Queryable } from "../storage/interface.ts";
 import { DB } from "../tsdb/db.ts";
 import { registerDBMetrics } from "../tsdb/metrics.ts";
 import { buildInfo } from "../version/info.ts";
@@ -50,6 +54,9 @@ export class Server {
   readonly notifier: NotifierManager;
   readonly rules: RuleManager;
   readonly reloader: ConfigReloader;
+  readonly remote: RemoteStorage;
+  /** Local storage plus the `remote_read` endpoints: what queries and rules read. */
+  readonly queryable: Queryable;
   private readonly opts: ServerOptions;
   private readonly log: Logger;
   private readonly startTime = new Date();
@@ -72,6 +79,14 @@ export class Server {
       this.requestQuit = resolve;
     });
     registerDBMetrics(db, this.registry);
+    this.remote = new RemoteStorage({
+      tsdbPath: opts.tsdbPath,
+      registry: this.registry,
+      logger: logger.with({ component: "remote" }),
+      localStartTime: () => db.startTime(),
+      metadata: () => this.scrapedMetadata(),
+    });
+    this.queryable = this.remote.queryable(db);
     this.engine = new Engine({
       timeoutMs: opts.queryTimeoutMs,
       maxSamples: opts.queryMaxSamples,
@@ -104,7 +119,7 @@ export class Server {
     const externalURL = new URL(opts.externalUrl);
     this.rules = new RuleManager({
       engine: this.engine,
-      queryable: db,
+      queryable: this.queryable,
       appendable: db,
       notify: sendAlerts(this.notifier, opts.externalUrl.replace(/\/+$/, "")),
       externalURL,
@@ -126,9 +141,10 @@ export class Server {
     });
   }
 
-  /** Upstream's reloader order: web, notifier, scrape, scrape discovery, rules. */
+  /** Upstream's reloader order: remote storage, web, notifier, scrape, scrape discovery, rules. */
   private reloaders(): Reloader[] {
     return [
+      { name: "remote_storage", apply: (config) => this.remote.applyConfig(config) },
       {
         name: "web handler",
         apply: (config) => {
@@ -227,8 +243,9 @@ export class Server {
       host: external.host,
       scheme: external.protocol.slice(0, -1),
     };
+    const log = this.log.with({ component: "web" });
     return {
-      queryable: this.db,
+      queryable: this.queryable,
       engine: this.engine,
       targets: targetsSource(this.scrape, global),
       rules: this.rules,
@@ -240,7 +257,30 @@ export class Server {
       buildInfo: buildInfo(),
       ready: () => this.ready,
       enableAdminApi: this.opts.enableAdminApi,
+      remoteWriteHandler: this.opts.enableRemoteWriteReceiver
+        ? remoteWriteHandler({ appendable: this.db, logger: log })
+        : undefined,
+      remoteReadHandler: remoteReadHandler({
+        queryable: this.db,
+        logger: log,
+        externalLabels: () => Labels.fromObject(this.config?.global.external_labels ?? {}),
+      }),
     };
+  }
+
+  /** Metadata of every active target's families, for remote write's `metadata_config`. */
+  private *scrapedMetadata(): Generator<{ metric: string; type: string; help: string; unit: string }> {
+    const seen = new Set<string>();
+    for (const targets of this.scrape.targetsActive().values()) {
+      for (const t of targets) {
+        for (const m of t.metadata()) {
+          const key = `${m.metric}\xff${m.type}\xff${m.help}\xff${m.unit}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          yield m;
+        }
+      }
+    }
   }
 
   private runtimeInfo(): RuntimeInfo {
@@ -288,6 +328,7 @@ export class Server {
     await this.notifier.stop();
     await this.discovery.stop();
     await this.scrape.stop();
+    await this.remote.close();
     await closed;
     await this.db.close();
   }

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadConfig } from "../config/config.ts";
+import { Labels } from "../model/labels/labels.ts";
+import { Matcher } from "../model/labels/matcher.ts";
+import { type Queryable, type SeriesSet, ValueType } from "../storage/interface.ts";
+import { RemoteReadQueryable } from "./readclient.ts";
+import { type ArraySeries, arraySeriesSet, fanoutQueryable } from "./series.ts";
+
+function fake(series: ArraySeries[]): Queryable {
+  return {
+    querier: () => ({
+      select: () => arraySeriesSet(series),
+      labelValues: () => [],
+      labelNames: () => [],
+      close: () => {},
+    }),
+  };
+}
+
+function dump(set: SeriesSet): string[] {
+  const out: string[] = [];
+  while (set.next()) {
+    const s = set.at();
+    const it = s.iterator();
+    const pts: string[] = [];
+    while (it.next() === ValueType.Float) pts.push(`${it.atT()}:${it.atV()}`);
+    out.push(`${s.labels} ${pts.join(",")}`);
+  }
+  return out;
+}
+
+const up = Labels.fromStrings("__name__", "up", "job", "a");
+const down = Labels.fromStrings("__name__", "up", "job", "b");
+
+describe("fanout of local and remote-read series", () => {
+  const rows: { name: string; local: ArraySeries[]; remote: ArraySeries[]; want: string[] }[] = [
+    {
+      name: "remote empty: local as is",
+      local: [{ labels: up, ts: [1, 2], vs: [1, 1] }],
+      remote: [],
+      want: ['{__name__="up", job="a"} 1:1,2:1'],
+    },
+    {
+      name: "overlapping series merge, equal timestamps kept once (local first)",
+      local: [{ labels: up, ts: [2, 3], vs: [20, 30] }],
+      remote: [
+        { labels: up, ts: [1, 2], vs: [10, 99] },
+        { labels: down, ts: [1], vs: [0] },
+      ],
+      want: ['{__name__="up", job="a"} 1:10,2:20,3:30', '{__name__="up", job="b"} 1:0'],
+    },
+  ];
+  for (const r of rows) {
+    it(r.name, () => {
+      const q = fanoutQueryable(fake(r.local), () => [fake(r.remote)]).querier(0, 10);
+      assert.deepEqual(dump(q.select(true, undefined)), r.want);
+    });
+  }
+});
+
+describe("remote read queryable without network", () => {
+  const config = (extra: string) =>
+    loadConfig(`remote_read: [{url: 'http://127.0.0.1:9/read', remote_timeout: 1s${extra}}]`, "t.yml", ".")
+      .config.remote_read[0]!;
+
+  it("required_matchers not all present as equality matchers: not asked", () => {
+    const q = new RemoteReadQueryable(
+      config(", read_recent: true, required_matchers: {job: x}"),
+      Labels.EMPTY,
+      () => 0,
+    );
+    const set = q.querier(0, 10).select(false, undefined, Matcher.create("=~", "job", "x"));
+    assert.equal(set.next(), false);
+  });
+
+  it("without read_recent, a range after the local start time is not asked", () => {
+    const q = new RemoteReadQueryable(config(""), Labels.EMPTY, () => 5);
+    assert.equal(
+      q
+        .querier(6, 10)
+        .select(false, undefined, Matcher.create("=", "job", "x"))
+        .next(),
+      false,
+    );
+  });
+
+  it("an unreachable endpoint is an error naming it", () => {
+    const q = new RemoteReadQueryable(config(", read_recent: true"), Labels.EMPTY, () => 0);
+    assert.throws(
+      () => q.querier(0, 10).select(false, undefined, Matcher.create("=", "job", "x")),
+      /error sending request/,
+    );
+  });
+});
