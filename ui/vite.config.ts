@@ -1,6 +1,6 @@
 /**
  * Builds the web UIs into `ui/dist`: one HTML entry per command
- * (`index.html` for `vigil server`), assets referenced relatively so they
+ * (`index.html` for `vigil server`, `alertmanager.html`, `pushgateway.html`), assets referenced relatively so they
  * load under any route prefix (the server writes the `<base href>`).
  */
 import react from "@vitejs/plugin-react";
@@ -14,7 +14,7 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
     rollupOptions: {
-      input: { index: "index.html" },
+      input: { index: "index.html", alertmanager: "alertmanager.html", pushgateway: "pushgateway.html" },
     },
   },
 });

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { prefersProtobuf } from "./exposition.ts";
@@ -52,14 +55,27 @@ describe("content types", () => {
     it(`scrape Accept ${accept} → protobuf: ${want}`, () => assert.equal(prefersProtobuf(accept), want));
 });
 
+const UI_ENTRY = '<!doctype html><html><head><base href="/" /><title>Vigil Pushgateway</title></head></html>';
+
+/** A fake `ui/dist` with the pushgateway's entry and one asset. */
+function fakeDist(): string {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-pg-ui-"));
+  mkdirSync(join(dir, "assets"));
+  writeFileSync(join(dir, "pushgateway.html"), UI_ENTRY);
+  writeFileSync(join(dir, "assets", "pg-1.js"), "console.log(1);\n");
+  return dir;
+}
+
 describe("HTTP handler", () => {
   let pg: RunningPushgateway;
   let quit = false;
   let port: number;
+  const uiDir = fakeDist();
 
   before(async () => {
     pg = await startPushgateway({
       listenAddresses: ["127.0.0.1:0"],
+      uiDir,
       routePrefix: "/pg",
       telemetryPath: "/m",
       enableAdminApi: true,
@@ -70,7 +86,10 @@ describe("HTTP handler", () => {
       quit = true;
     });
   });
-  after(() => pg.close());
+  after(async () => {
+    await pg.close();
+    rmSync(uiDir, { recursive: true, force: true });
+  });
 
   it("serves under the route prefix only", async () => {
     assert.equal((await send(port, { method: "PUT", path: "/pg/metrics/job/a", body: "x 1\n" })).status, 200);
@@ -113,14 +132,18 @@ describe("HTTP handler", () => {
     assert.equal(families.get("x")?.metrics.length, 1);
   });
 
-  it("serves an HTML overview of the groups at / and /status", async () => {
+  it("serves the web UI at / and /status based at the prefix, and its assets", async () => {
     for (const path of ["/pg/", "/pg/status"]) {
       const res = await send(port, { method: "GET", path });
-      assert.equal(res.status, 200);
+      assert.equal(res.status, 200, path);
       assert.equal(res.headers["content-type"], "text/html; charset=utf-8");
-      assert.match(res.body.toString(), /<td>job="a"<\/td>/);
-      assert.match(res.body.toString(), /x \(untyped, 1\)/);
+      assert.equal(res.body.toString(), UI_ENTRY.replace('<base href="/" />', '<base href="/pg/" />'));
     }
+    const asset = await send(port, { method: "GET", path: "/pg/assets/pg-1.js" });
+    assert.equal(asset.status, 200);
+    assert.equal(asset.headers["content-type"], "text/javascript; charset=utf-8");
+    assert.equal((await send(port, { method: "GET", path: "/pg/assets/none.js" })).status, 404);
+    assert.equal((await send(port, { method: "GET", path: "/pg/silences" })).status, 404);
   });
 
   it("refuses a body that is not gzip although it says so", async () => {
@@ -147,5 +170,28 @@ describe("HTTP handler", () => {
     const deadline = Date.now() + 2000;
     while (!quit && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.equal(quit, true);
+  });
+});
+
+describe("web UI not built", () => {
+  let pg: RunningPushgateway;
+  before(async () => {
+    pg = await startPushgateway({
+      listenAddresses: ["127.0.0.1:0"],
+      uiDir: join(tmpdir(), "vigil-no-such-ui"),
+    });
+  });
+  after(() => pg.close());
+
+  it("serves the plain HTML overview of the groups at / and /status", async () => {
+    const port = pg.ports[0]!;
+    assert.equal((await send(port, { method: "PUT", path: "/metrics/job/a", body: "x 1\n" })).status, 200);
+    for (const path of ["/", "/status"]) {
+      const res = await send(port, { method: "GET", path });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers["content-type"], "text/html; charset=utf-8");
+      assert.match(res.body.toString(), /<td>job="a"<\/td>/);
+      assert.match(res.body.toString(), /x \(untyped, 1\)/);
+    }
   });
 });

@@ -1,11 +1,14 @@
 /**
  * The Pushgateway's HTTP interface, upstream's routes (`main.go`): the push
  * API under `<prefix>/metrics/job…`, `<prefix><telemetry-path>`,
- * `/-/healthy`, `/-/ready`, `/-/quit`, and `/api/v1/{status,metrics,admin/wipe}`.
+ * `/-/healthy`, `/-/ready`, `/-/quit`, `/api/v1/{status,metrics,admin/wipe}`,
+ * and the web UI at `/` and `/status` (`ui/pushgateway.html`; the plain
+ * overview of `statuspage.ts` while the UI is not built).
  */
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { nopLogger } from "../log/log.ts";
+import { createUiHandler } from "../web/ui.ts";
 import { metricsData, statusData, success } from "./api.ts";
 import { serveMetrics } from "./exposition.ts";
 import { del, push } from "./push.ts";
@@ -25,6 +28,9 @@ export function computeRoutePrefix(prefix: string, externalUrl: string): string 
   if (!p.startsWith("/")) p = `/${p}`;
   return p.endsWith("/") ? p.slice(0, -1) : p;
 }
+
+/** The web UI's client routes (`ui/src/pushgateway/app.ts`): upstream's page paths. */
+export const PUSHGATEWAY_UI_ROUTES: readonly string[] = ["/", "/status"];
 
 const CORS: Readonly<Record<string, string>> = {
   "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type, Origin",
@@ -101,15 +107,28 @@ function mainRoutes(o: PushgatewayWebOptions, prefix: string): Router {
       r.handle("DELETE", base + tail, (req, res, p) => del(o, req, res, p, suffix !== ""));
     }
   }
-  const page = (_req: IncomingMessage, res: ServerResponse): void => {
+  const plainPage = (_req: IncomingMessage, res: ServerResponse): void => {
     const body = statusPage(o.store.groupList(), prefix, o.telemetryPath ?? "/metrics");
     res.statusCode = 200;
     res.setHeader("Content-Type", "text/html; charset=utf-8");
     res.setHeader("Content-Length", Buffer.byteLength(body));
     res.end(res.req.method === "HEAD" ? undefined : body);
   };
-  r.handle("GET", `${prefix}/`, page);
-  r.handle("GET", `${prefix}/status`, page);
+  const ui = createUiHandler({
+    dir: o.uiDir,
+    entry: "pushgateway.html",
+    prefix,
+    routes: PUSHGATEWAY_UI_ROUTES,
+    home: "/",
+    notBuilt: plainPage,
+  });
+  const page = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const rel = (req.url ?? "/").split("?")[0]!.slice(prefix.length) || "/";
+    if (!(await ui(req, res, rel))) httpError(res, 404, "404 page not found");
+  };
+  for (const path of [...PUSHGATEWAY_UI_ROUTES, "/favicon.svg", "/assets/*file"]) {
+    r.handle("GET", `${prefix}${path}`, page);
+  }
   const quit = (_req: IncomingMessage, res: ServerResponse): void => {
     if (!o.enableLifecycle) {
       textReply(res, 403, "Lifecycle API is not enabled.");

@@ -38,6 +38,8 @@ export interface PushgatewayOptions {
   readonly logger?: Logger;
   /** Registry for the own metrics; a fresh one by default. */
   readonly registry?: Registry;
+  /** The web UI's build directory; default `ui/dist`. */
+  readonly uiDir?: string;
 }
 
 /** A started Pushgateway. */
@@ -88,6 +90,7 @@ export async function startPushgateway(options: PushgatewayOptions): Promise<Run
     enableAdminApi: options.enableAdminApi ?? false,
     checkConsistency: !(options.disableConsistencyCheck ?? false),
     utf8Names: options.utf8Names ?? false,
+    uiDir: options.uiDir,
     status: {
       flags: options.flags ?? {},
       buildInformation: {

@@ -31,6 +31,8 @@ export interface PushgatewayWebOptions {
   readonly status: StatusInfo;
   /** Own families not on the registry: process and Node.js metrics, `pushgateway_build_info`. */
   readonly processFamilies?: () => readonly Family[];
+  /** The UI build directory; default `ui/dist` (see `src/web/ui.ts`). */
+  readonly uiDir?: string;
   /** Called after answering an accepted `/-/quit`. */
   readonly onQuit?: () => void;
 }

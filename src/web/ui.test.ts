@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { serveWeb } from "./api/v1/testing.ts";
-import { NOT_BUILT_PAGE, withBase } from "./ui.ts";
+import { reply } from "./http.ts";
+import { createUiHandler, NOT_BUILT_PAGE, type UiOptions, withBase } from "./ui.ts";
 
 const INDEX = `<!doctype html><html><head><base href="/" /><script src="./assets/app-1.js"></script></head><body></body></html>`;
 
@@ -112,5 +115,57 @@ describe("web UI serving", () => {
     assert.equal(withBase('<head><base href="/"></head>', "/a"), '<head><base href="/a/" /></head>');
     assert.equal(withBase("<head></head>", ""), '<head><base href="/" /></head>');
     assert.equal(withBase("<head></head>", '/a"b'), '<head><base href="/a&quot;b/" /></head>');
+  });
+});
+
+describe("createUiHandler options for further UIs", () => {
+  async function serveUi(t: { after(fn: () => void): void }, opts: Omit<UiOptions, "prefix">) {
+    const ui = createUiHandler({ prefix: "", ...opts });
+    const server = createServer((req, res) => {
+      void ui(req, res, new URL(req.url ?? "/", "http://x").pathname).then((served) => {
+        if (!served) reply(res, 404, "text/plain", "not mine");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    t.after(() => server.close());
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it("matches :param segments and serves the entry at / when routes list it", async (t) => {
+    const dir = fakeDist(t);
+    writeFileSync(join(dir, "other.html"), '<head><base href="/" />other</head>');
+    const base = await serveUi(t, {
+      dir,
+      entry: "other.html",
+      routes: ["/", "/s", "/s/:id", "/s/:id/edit"],
+      home: "/s",
+    });
+    const cases: [string, number][] = [
+      ["/", 200],
+      ["/s", 200],
+      ["/s/abc", 200],
+      ["/s/abc/edit", 200],
+      ["/s/", 404],
+      ["/s/abc/x", 404],
+      ["/t/abc", 404],
+    ];
+    for (const [path, status] of cases) {
+      const got = await call(base, path);
+      assert.equal(got.status, status, path);
+      if (status === 200) assert.equal(got.body, '<head><base href="/" />other</head>', path);
+    }
+  });
+
+  it("answers entry requests with notBuilt while the entry is missing", async (t) => {
+    const dir = fakeDist(t);
+    const base = await serveUi(t, {
+      dir,
+      entry: "missing.html",
+      routes: ["/"],
+      home: "/",
+      notBuilt: (_req, res) => reply(res, 200, "text/html", "plain page"),
+    });
+    assert.deepEqual([(await call(base, "/")).status, (await call(base, "/")).body], [200, "plain page"]);
+    assert.equal((await call(base, "/favicon.svg")).status, 200);
   });
 });

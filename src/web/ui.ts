@@ -34,12 +34,18 @@ export interface UiOptions {
   readonly entry?: string;
   /** The route prefix: "" or `/a/b` (no trailing slash). */
   readonly prefix: string;
-  /** Paths (relative to the prefix) answered with the entry HTML. */
+  /**
+   * Paths (relative to the prefix) answered with the entry HTML; a `:name`
+   * segment matches any one non-empty segment (`/silences/:id`). Listing `/`
+   * serves the entry there instead of redirecting to `home`.
+   */
   readonly routes: readonly string[];
-  /** Where `/` redirects to (relative to the prefix). */
+  /** Where `/` redirects to (relative to the prefix), unless `routes` lists `/`. */
   readonly home: string;
   /** Old paths redirected to new ones, the query string kept (`/graph` → `/query`). */
   readonly aliases?: Readonly<Record<string, string>>;
+  /** Answers entry requests while the UI is not built; default the 503 {@link NOT_BUILT_PAGE}. */
+  readonly notBuilt?: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 }
 
 /** Serves `rel` (a path relative to the prefix) when it is the UI's; false when it is not. */
@@ -69,12 +75,14 @@ export const NOT_BUILT_PAGE =
 export function createUiHandler(opts: UiOptions): UiHandler {
   const dir = opts.dir ?? DEFAULT_UI_DIR;
   const entry = opts.entry ?? "index.html";
-  const routes = new Set(opts.routes);
+  const routes = new Set(opts.routes.filter((r) => !r.includes("/:")));
+  const patterns = opts.routes.filter((r) => r.includes("/:")).map((r) => r.split("/"));
+  const isRoute = (rel: string) => routes.has(rel) || patterns.some((p) => matchesPattern(p, rel));
   const aliases = opts.aliases ?? {};
   return async (req, res, rel) => {
     const isAsset = rel.startsWith("/assets/") || rel === "/favicon.svg";
-    const target = rel === "/" ? opts.home : aliases[rel];
-    if (!isAsset && target === undefined && !routes.has(rel)) return false;
+    const target = rel === "/" && !routes.has("/") ? opts.home : aliases[rel];
+    if (!isAsset && target === undefined && !isRoute(rel)) return false;
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "HEAD") {
       methodNotAllowed(res, ["GET", "HEAD", "OPTIONS"]);
@@ -87,6 +95,10 @@ export function createUiHandler(opts: UiOptions): UiHandler {
     }
     if (isAsset) return serveAsset(req, res, dir, rel);
     const html = await readOptional(join(dir, entry));
+    if (html === undefined && opts.notBuilt !== undefined) {
+      await opts.notBuilt(req, res);
+      return true;
+    }
     if (html === undefined) {
       res.setHeader("Cache-Control", "no-store");
       reply(res, 503, HTML, NOT_BUILT_PAGE);
@@ -96,6 +108,15 @@ export function createUiHandler(opts: UiOptions): UiHandler {
     await replyCompressed(req, res, 200, HTML, withBase(html.toString("utf8"), opts.prefix));
     return true;
   };
+}
+
+/** True when `rel` has the pattern's segments, a `:name` segment standing for any non-empty one. */
+function matchesPattern(pattern: readonly string[], rel: string): boolean {
+  const segs = rel.split("/");
+  return (
+    segs.length === pattern.length &&
+    pattern.every((p, i) => (p.startsWith(":") ? segs[i] !== "" : p === segs[i]))
+  );
 }
 
 /** Points the entry's `<base href>` at the prefix so relative asset and API URLs resolve under it. */

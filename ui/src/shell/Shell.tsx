@@ -6,7 +6,7 @@
 import { useEffect, useState } from "react";
 import type { MessageKey } from "../i18n/en.ts";
 import { LANGUAGES, type Lang, setLang, useLang, useT } from "../i18n/i18n.ts";
-import type { AppDef, PageDef } from "./pages.ts";
+import { type AppDef, findPage, type PageDef } from "./pages.ts";
 import { Link, navigate, useRoute } from "./router.tsx";
 import { setTheme, useTheme } from "./theme.ts";
 
@@ -15,9 +15,9 @@ export function Shell({ app }: { readonly app: AppDef }) {
   const t = useT();
   const route = useRoute();
   const [menuOpen, setMenuOpen] = useState(false);
-  const page = app.pages.find((p) => p.path === route.path);
+  const page = findPage(app.pages, route.path);
   useEffect(() => {
-    if (route.path === "/") navigate(app.home, true);
+    if (route.path === "/" && app.home !== "/") navigate(app.home, true);
   }, [route.path, app.home]);
   const title = page === undefined ? t(app.brand) : `${t(page.title)} – ${t(app.brand)}`;
   useEffect(() => {
@@ -81,7 +81,7 @@ function NavItems({ pages, current }: { readonly pages: readonly PageDef[]; read
         <Link
           key={item.path}
           to={item.path}
-          className={item.path === current ? "nav-link active" : "nav-link"}
+          className={isCurrent(item.path, current) ? "nav-link active" : "nav-link"}
         >
           {t(item.title)}
         </Link>
@@ -102,6 +102,11 @@ function NavItems({ pages, current }: { readonly pages: readonly PageDef[]; read
       </details>
     );
   });
+}
+
+/** True for the page's own path and paths below it (`/silences/<id>` under `/silences`). */
+function isCurrent(path: string, current: string): boolean {
+  return path === current || (path !== "/" && current.startsWith(`${path}/`));
 }
 
 function ThemeToggle() {

@@ -8,7 +8,7 @@ import type { MessageKey } from "../i18n/en.ts";
 
 /** One page of an app. */
 export interface PageDef {
-  /** The path below the route prefix, e.g. `/targets`. */
+  /** The path below the route prefix, e.g. `/targets`; a `:name` segment matches any one segment (`/silences/:id`). */
   readonly path: string;
   /** The navigation and document title. */
   readonly title: MessageKey;
@@ -23,4 +23,17 @@ export interface AppDef {
   readonly brand: MessageKey;
   readonly pages: readonly PageDef[];
   readonly home: string;
+}
+
+/** The first page whose path matches `path` (`:name` segments match any non-empty segment). */
+export function findPage(pages: readonly PageDef[], path: string): PageDef | undefined {
+  const segs = path.split("/");
+  return pages.find((p) => {
+    if (p.path === path) return true;
+    const parts = p.path.split("/");
+    return (
+      parts.length === segs.length &&
+      parts.every((s, i) => (s.startsWith(":") ? segs[i] !== "" : s === segs[i]))
+    );
+  });
 }
