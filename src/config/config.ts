@@ -5,7 +5,6 @@
  * joined with the file's directory; and {@link configToYAML}, which marshals
  * a loaded config as Prometheus does for `/api/v1/status/config`.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { goQuote } from "../model/labels/strings.ts";
 import { alertingConfigSchema } from "./alerting.ts";
@@ -20,6 +19,7 @@ import {
   siteOf,
   str,
 } from "./decode.ts";
+import { readConfigFile } from "./file.ts";
 import { DEFAULT_SCRAPE_PROTOCOLS, globalConfigSchema, PROTO_FIRST_SCRAPE_PROTOCOLS } from "./global.ts";
 import { duplicateRemoteName, remoteReadSchema, remoteWriteSchema } from "./remote.ts";
 import { ConfigError } from "./schema.ts";
@@ -175,17 +175,7 @@ function useProtoFirst(config: Config): void {
 
 /** Reads and loads `path` (its directory as given, like upstream's `filepath.Dir`). */
 export async function loadConfigFile(path: string, options: LoadOptions = {}): Promise<LoadedConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? `open ${path}: no such file or directory`
-        : `open ${path}: ${(err as Error).message}`;
-    throw new ConfigError(path, 0, 0, "", reason, { cause: err });
-  }
+  const text = await readConfigFile(path);
   return loadConfig(text, path, dirname(path), options);
 }
 

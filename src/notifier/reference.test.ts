@@ -5,18 +5,19 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Labels } from "../model/labels/labels.ts";
 import { freePort } from "../testing/net.ts";
+import { referenceBin, referenceSkip } from "../testing/reference.ts";
 import type { Alert } from "./alert.ts";
 import { configTo, startManager } from "./manager_testing.ts";
 import { waitUntil } from "./testing.ts";
 
-const BIN = new URL("../../.reference/bin/alertmanager", import.meta.url).pathname;
-const SKIP = existsSync(BIN) ? false : `reference alertmanager not found at ${BIN}`;
+const BIN = referenceBin("alertmanager");
+const SKIP = referenceSkip("alertmanager");
 
 const AM_CONFIG = 'route:\n  receiver: "null"\nreceivers:\n  - name: "null"\n';
 

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { waitFor } from "../testing/wait.ts";
 
 /** One request the fake received. */
 export interface RecordedRequest {
@@ -71,9 +72,5 @@ export async function startFakeAlertmanager(): Promise<FakeAlertmanager> {
 
 /** Polls `cond` every 10 ms until it holds; rejects after `timeoutMs` naming `what`. */
 export async function waitUntil(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(what, () => (cond() ? true : undefined), timeoutMs, 10);
 }

@@ -8,48 +8,15 @@
  * Numbers inside series values are lexer tokens and use the parser's
  * `parseNumber` instead.
  */
-import { underscoresOK } from "./parser/index.ts";
+import { parseIntLiteral, underscoresOK } from "../model/strconv/number.ts";
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
-const DIGITS: Readonly<Record<string, RegExp>> = {
-  x: /^[0-9a-fA-F]+$/,
-  o: /^[0-7]+$/,
-  b: /^[01]+$/,
-  d: /^[0-9]+$/,
-};
-
 /** Go's `strconv.ParseInt(s, 0, 64)`; null when it would fail (syntax or range). */
 export function parseGoInt(s: string): bigint | null {
-  let body = s;
-  let neg = false;
-  if (body[0] === "+" || body[0] === "-") {
-    neg = body[0] === "-";
-    body = body.slice(1);
-  }
-  if (body === "") return null;
-  let base = "d";
-  let digits = body;
-  if (body.length >= 2 && body[0] === "0") {
-    const p = body[1]!.toLowerCase();
-    if (p === "x" || p === "o" || p === "b") {
-      base = p;
-      digits = body.slice(2);
-    } else {
-      base = "o";
-      digits = body.slice(1);
-    }
-  }
-  if (body.includes("_")) {
-    if (!underscoresOK(body)) return null;
-    digits = digits.replaceAll("_", "");
-  }
-  if (!DIGITS[base]!.test(digits)) return null;
-  let v = BigInt(base === "d" ? digits : `0${base}${digits}`);
-  if (neg) v = -v;
-  if (v > INT64_MAX || v < INT64_MIN) return null;
-  return v;
+  const v = parseIntLiteral(s);
+  return v === null || v > INT64_MAX || v < INT64_MIN ? null : v;
 }
 
 const DECIMAL_FLOAT = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;

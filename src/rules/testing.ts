@@ -4,26 +4,23 @@
  * and an in-memory storage with an engine.
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Labels } from "../model/labels/labels.ts";
 import { Matcher } from "../model/labels/matcher.ts";
 import { isStaleNaN } from "../model/value/value.ts";
 import { Engine } from "../promql/engine.ts";
 import { type Appendable, type Queryable, ValueType } from "../storage/interface.ts";
+import { referenceBin, referenceSkip } from "../testing/reference.ts";
 import { Head } from "../tsdb/head/head.ts";
 import { RangeHead } from "../tsdb/head/reader.ts";
 import { BlockQuerier } from "../tsdb/querier.ts";
 import type { CommandOutput } from "./check.ts";
 
 /** The reference promtool (3.5.3). */
-export const PROMTOOL = fileURLToPath(new URL("../../.reference/bin/promtool", import.meta.url));
+export const PROMTOOL = referenceBin("promtool");
 
 /** Why a differential test skips, or false when promtool is there. */
 export function promtoolMissing(): string | false {
-  return existsSync(PROMTOOL)
-    ? false
-    : `reference promtool missing: ${PROMTOOL} (run ../shared/tools/install-reference.sh)`;
+  return referenceSkip("promtool");
 }
 
 /** What a command printed and returned. */

@@ -5,23 +5,12 @@
 import { join } from "node:path";
 import { main } from "../cli/main.ts";
 import { type Captured, capture } from "../cli/testing.ts";
+import { waitFor } from "../testing/wait.ts";
+
+/** The shared bounded poll (`src/testing/wait.ts`), re-exported for the server tests. */
+export { waitFor };
 
 const LISTENING = /msg="Listening on" component=web address=(127\.0\.0\.1:\d+)/;
-
-/** Polls `probe` every 20 ms until it returns a value; fails after `ms`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 8000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 export interface Running {
   readonly url: string;

@@ -4,9 +4,9 @@
  * stored under every type that can hold it, simulating Go's ideal constants.
  */
 
-import { underscoresOK } from "../promql/parser/index.ts";
+import { parseIntLiteral } from "../model/strconv/number.ts";
+import { unquoteChar } from "../model/strconv/quote.ts";
 import { parseGoFloat } from "../promql/strconv.ts";
-import { unquoteChar } from "./quote.ts";
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
@@ -26,43 +26,6 @@ export interface NumberValue {
 
 /** An invalid number literal; the message is upstream's. */
 export class NumberSyntaxError extends Error {}
-
-const DIGITS: Readonly<Record<string, RegExp>> = {
-  x: /^[0-9a-fA-F]+$/,
-  o: /^[0-7]+$/,
-  b: /^[01]+$/,
-  d: /^[0-9]+$/,
-};
-
-/** Go's base-0 integer syntax without range checks; null when not an integer literal. */
-function parseBigInt(s: string, allowSign: boolean): bigint | null {
-  let body = s;
-  let neg = false;
-  if (allowSign && (body[0] === "+" || body[0] === "-")) {
-    neg = body[0] === "-";
-    body = body.slice(1);
-  }
-  if (body === "") return null;
-  let base = "d";
-  let digits = body;
-  if (body.length >= 2 && body[0] === "0") {
-    const p = body[1].toLowerCase();
-    if (p === "x" || p === "o" || p === "b") {
-      base = p;
-      digits = body.slice(2);
-    } else {
-      base = "o";
-      digits = body.slice(1);
-    }
-  }
-  if (body.includes("_")) {
-    if (!underscoresOK(body)) return null;
-    digits = digits.replaceAll("_", "");
-  }
-  if (!DIGITS[base].test(digits)) return null;
-  const v = BigInt(base === "d" ? digits : `0${base}${digits}`);
-  return neg ? -v : v;
-}
 
 function fromFloat(v: NumberValue, f: number): void {
   v.isFloat = true;
@@ -135,12 +98,12 @@ export function parseNumberValue(text: string, kind: "char" | "complex" | "numbe
     }
   }
   const v = empty();
-  const u = parseBigInt(text, false);
+  const u = parseIntLiteral(text, false);
   if (u !== null && u <= UINT64_MAX) {
     v.isUint = true;
     v.uint64 = u;
   }
-  const i = parseBigInt(text, true);
+  const i = parseIntLiteral(text, true);
   if (i !== null && i >= INT64_MIN && i <= INT64_MAX) {
     v.isInt = true;
     v.int64 = i;

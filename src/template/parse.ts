@@ -5,6 +5,7 @@
  */
 
 import { goQuote } from "../model/labels/strings.ts";
+import { QuoteSyntaxError, unquote } from "../model/strconv/quote.ts";
 import { I, type Item, type ItemType, Lexer } from "./lex.ts";
 import type {
   ArgNode,
@@ -19,7 +20,6 @@ import type {
 } from "./node.ts";
 import { nodeString } from "./node.ts";
 import { NumberSyntaxError, parseNumberValue } from "./number.ts";
-import { QuoteSyntaxError, unquote } from "./quote.ts";
 
 /** One parsed template: its name and body (null when only declared). */
 export interface Tree {
@@ -529,7 +529,7 @@ class Parser {
       case I.NIL:
         return { type: "nil", pos: t.pos, src: this.src };
       case I.VARIABLE:
-        return this.useVar(t.pos, t.val);
+        return this.variableRef(t.pos, t.val);
       case I.FIELD:
         return { type: "field", pos: t.pos, src: this.src, ident: t.val.slice(1).split(".") };
       case I.BOOL:
@@ -569,7 +569,8 @@ class Parser {
     return { type: "variable", pos, src: this.src, ident: ident.split(".") };
   }
 
-  useVar(pos: number, name: string): VariableNode {
+  /** Upstream's `useVar`: a reference to a declared variable (biome reads `use…` as a React hook). */
+  variableRef(pos: number, name: string): VariableNode {
     const v = this.newVariable(pos, name);
     if (!this.vars.includes(v.ident[0])) this.errorf(`undefined variable ${goQuote(v.ident[0])}`);
     return v;

@@ -7,7 +7,6 @@
  * secrets printed as `<secret>`. Every error is a `ConfigError` naming file,
  * line, column and field, with upstream's reason.
  */
-import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import {
   ConfigError,
@@ -21,6 +20,7 @@ import {
   siteOf,
   str,
 } from "../../config/decode.ts";
+import { readConfigFile } from "../../config/file.ts";
 import { goQuote } from "../../model/labels/strings.ts";
 import { defaultGlobalConfig, globalConfigSchema } from "./global.ts";
 import { inheritGlobals } from "./inherit.ts";
@@ -141,17 +141,7 @@ export function parseAlertmanagerConfig(text: string, file: string): LoadedAlert
 
 /** Reads and parses `path`; a missing file fails with Go's `open <path>: no such file or directory`. */
 export async function loadAlertmanagerConfigFile(path: string): Promise<LoadedAlertmanagerConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? `open ${path}: no such file or directory`
-        : `open ${path}: ${(err as Error).message}`;
-    throw new ConfigError(path, 0, 0, "", reason, { cause: err });
-  }
+  const text = await readConfigFile(path);
   return parseAlertmanagerConfig(text, path);
 }
 

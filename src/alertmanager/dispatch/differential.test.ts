@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,6 +16,7 @@ import { Registry } from "prom-client";
 import { nopLogger } from "../../log/log.ts";
 import { AlertmanagerTemplates } from "../../template/alertmanager.ts";
 import { freePort } from "../../testing/net.ts";
+import { referenceBin, referenceSkip } from "../../testing/reference.ts";
 import { parseAlertmanagerConfig } from "../config/config.ts";
 import { newNotifyMetrics } from "../notify/metrics.ts";
 import type { Integration } from "../notify/notifier.ts";
@@ -29,7 +30,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import { newDispatcherMetrics } from "./metrics.ts";
 import { PushSource } from "./testing.ts";
 
-const AM = new URL("../../../.reference/bin/alertmanager", import.meta.url).pathname;
+const AM = referenceBin("alertmanager");
 
 const config = (url: string) => `
 route:
@@ -124,7 +125,7 @@ async function waitReady(url: string): Promise<void> {
 }
 
 test("differential: reference Alertmanager and Vigil send the same notifications", {
-  skip: existsSync(AM) ? false : "reference alertmanager binary absent",
+  skip: referenceSkip("alertmanager"),
   timeout: 30_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "vigil-am-diff-"));

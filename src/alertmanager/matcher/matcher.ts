@@ -5,14 +5,12 @@
  * `String()` quotes the name only when it holds a reserved character.
  */
 import { RE2JS } from "re2js";
+import { MATCH_TYPES, type MatchType, matchValue } from "../../model/labels/matcher.ts";
 import { FastRegexMatcher } from "../../model/labels/regex.ts";
 import { compareUTF8, goQuote } from "../../model/labels/strings.ts";
 
-/** The four operators, in upstream's `MatchType` order (`=` < `!=` < `=~` < `!~`). */
-export type MatchType = "=" | "!=" | "=~" | "!~";
-
-/** Operators in upstream's enum order (used for sorting). */
-export const MATCH_TYPES: readonly MatchType[] = ["=", "!=", "=~", "!~"];
+/** The four operators and their enum order: the same as Prometheus'. */
+export { MATCH_TYPES, type MatchType };
 
 /** An alert's labels: name → value; an absent label reads as "". */
 export type LabelSet = Readonly<Record<string, string>>;
@@ -56,6 +54,11 @@ function openMetricsEscape(s: string): string {
   return s.replace(/[\\\n"]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
 }
 
+/**
+ * The one difference from Prometheus' matcher (`model/labels/matcher.ts`, which
+ * compiles `^(?s:re)$`): upstream Alertmanager compiles `^(?:re)$`, so `.` does
+ * not match a newline. Errors carry Go's message for the anchored pattern.
+ */
 function compileRegex(value: string): FastRegexMatcher {
   try {
     RE2JS.compile(`^(?:${value})$`);
@@ -88,16 +91,7 @@ export class Matcher {
 
   /** True when the label value `v` ("" when absent) satisfies the matcher. */
   matches(v: string): boolean {
-    switch (this.type) {
-      case "=":
-        return v === this.value;
-      case "!=":
-        return v !== this.value;
-      case "=~":
-        return this.#re!.matches(v);
-      case "!~":
-        return !this.#re!.matches(v);
-    }
+    return matchValue(this.type, this.value, this.#re, v);
   }
 
   /** True for `=~` and `!~`. */

@@ -19,13 +19,15 @@ describe("NotificationLog", () => {
     assert.throws(() => l.query(GK, R), NflogNotFoundError);
     l.log(R, GK, [1n, 0xffffffffffffffffn], [2n]);
     const e = l.query(GK, R);
-    assert.deepEqual(e, {
-      groupKey: GK,
-      receiver: R,
-      timestamp: T,
-      firingAlerts: [1n, 0xffffffffffffffffn],
-      resolvedAlerts: [2n],
-    });
+    assert.deepEqual(e, [
+      {
+        groupKey: GK,
+        receiver: R,
+        timestamp: T,
+        firingAlerts: [1n, 0xffffffffffffffffn],
+        resolvedAlerts: [2n],
+      },
+    ]);
     assert.throws(() => l.query(GK, { ...R, idx: 1 }), NflogNotFoundError);
     assert.equal(nflogStateKey(GK, R), `${GK}:team/webhook/0`);
   });

@@ -11,7 +11,8 @@
  */
 import { Counter, Gauge, Histogram, type Registry, Summary } from "prom-client";
 import { type Logger, nopLogger } from "../../log/log.ts";
-import { readIfExists, writeFileAtomic } from "../silence/snapshot.ts";
+import { readIfExists, writeSnapshot } from "../maintenance/file.ts";
+import { deleteExpired, Maintenance } from "../maintenance/maintenance.ts";
 
 /** Upstream's `nflogpb.Receiver`: a receiver's integration, by position. */
 export interface NflogReceiver {
@@ -27,9 +28,11 @@ export interface NflogReceiver {
 export interface NflogEntry {
   readonly groupKey: string;
   readonly receiver: NflogReceiver;
-  /** When the notification was sent (ms). */
+  /** When the notification was logged, ms since the epoch. */
   readonly timestamp: number;
+  /** `hashAlert` hashes of the firing alerts notified. */
   readonly firingAlerts: readonly bigint[];
+  /** `hashAlert` hashes of the resolved alerts notified. */
   readonly resolvedAlerts: readonly bigint[];
 }
 
@@ -69,14 +72,14 @@ export class NotificationLog {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #m: ReturnType<typeof newMetrics>;
-  #timer: NodeJS.Timeout | undefined;
-  #snapshotFile = "";
+  readonly #maintenance: Maintenance;
 
   constructor(opts: NotificationLogOptions = {}) {
     this.#retention = opts.retention ?? 120 * 3_600_000;
     this.#logger = opts.logger ?? nopLogger;
     this.#now = opts.now ?? Date.now;
     this.#m = newMetrics(opts.registry);
+    this.#maintenance = new Maintenance(this, this.#m, this.#logger);
   }
 
   /**
@@ -106,8 +109,12 @@ export class NotificationLog {
     this.#st.set(key, { entry, expiresAt: now + life });
   }
 
-  /** The entry of `groupKey` for `receiver`; throws {@link NflogNotFoundError} when there is none. */
-  query(groupKey: string, receiver: NflogReceiver): NflogEntry {
+  /**
+   * Upstream's `Query(QGroupKey, QReceiver)`: the entry of `groupKey` for
+   * `receiver`, as a one-element list; throws {@link NflogNotFoundError} when
+   * there is none.
+   */
+  query(groupKey: string, receiver: NflogReceiver): readonly NflogEntry[] {
     this.#m.queries.inc();
     const end = this.#m.queryDuration.startTimer();
     try {
@@ -116,7 +123,7 @@ export class NotificationLog {
         this.#m.queryErrors.inc();
         throw new NflogNotFoundError();
       }
-      return e.entry;
+      return [e.entry];
     } finally {
       end();
     }
@@ -124,26 +131,12 @@ export class NotificationLog {
 
   /** Removes expired entries; returns how many. */
   gc(): number {
-    const end = this.#m.gcDuration.startTimer();
-    const now = this.#now();
-    let n = 0;
-    for (const [k, e] of this.#st) {
-      if (e.expiresAt > now) continue;
-      this.#st.delete(k);
-      n++;
-    }
-    end();
-    return n;
+    return deleteExpired(this.#st, this.#now(), this.#m.gcDuration);
   }
 
   /** Writes the log to `file` atomically; returns its size. */
-  async snapshot(file: string): Promise<number> {
-    const end = this.#m.snapshotDuration.startTimer();
-    try {
-      return await writeFileAtomic(file, encode(this.#st.values()));
-    } finally {
-      end();
-    }
+  snapshot(file: string): Promise<number> {
+    return writeSnapshot(file, () => encode(this.#st.values()), this.#m.snapshotDuration);
   }
 
   /** Replaces the log with a snapshot's content; a missing file leaves it empty. */
@@ -157,42 +150,19 @@ export class NotificationLog {
     }
   }
 
-  /** GC then snapshot (when `file` is non-empty). */
-  async maintenance(file: string): Promise<number> {
-    this.#m.maintenance.inc();
-    try {
-      this.gc();
-      const size = file === "" ? 0 : await this.snapshot(file);
-      this.#m.snapshotSize.set(size);
-      return size;
-    } catch (err) {
-      this.#m.maintenanceErrors.inc();
-      throw err;
-    }
+  /** GC then snapshot (when `file` is non-empty); returns the snapshot size. */
+  maintenance(file: string): Promise<number> {
+    return this.#maintenance.runOnce(file);
   }
 
   /** Starts periodic maintenance (upstream: every 15 min). */
   startMaintenance(interval: number, file: string): void {
-    this.#snapshotFile = file;
-    this.#timer = setInterval(() => {
-      this.maintenance(file).catch((err) =>
-        this.#logger.info("Running maintenance failed", { err: String(err) }),
-      );
-    }, interval);
-    this.#timer.unref();
+    this.#maintenance.start(interval, file);
   }
 
   /** Stops maintenance and writes the shutdown snapshot. */
-  async stop(): Promise<void> {
-    if (this.#timer === undefined) return;
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    if (this.#snapshotFile === "") return;
-    try {
-      await this.maintenance(this.#snapshotFile);
-    } catch (err) {
-      this.#logger.info("Creating shutdown snapshot failed", { err: String(err) });
-    }
+  stop(): Promise<void> {
+    return this.#maintenance.stop();
   }
 }
 

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { nopLogger } from "../../log/log.ts";
 import { AlertmanagerTemplates } from "../../template/alertmanager.ts";
+import { type NflogEntry, NotificationLog } from "../nflog/nflog.ts";
 import { FakeClock } from "./clock.ts";
-import { DedupStage, type NflogEntry, type NotifyReason, needsUpdate, SetNotifiesStage } from "./dedup.ts";
+import { DedupStage, type NotifyReason, needsUpdate, SetNotifiesStage } from "./dedup.ts";
 import { hashAlert, hashLabels, xxhash64 } from "./hash.ts";
 import { MemoryNflog, testAlert, testContext } from "./testing.ts";
 
@@ -175,4 +176,17 @@ test("DedupStage and SetNotifiesStage: first, quiet, repeat, resolved", async ()
   assert.equal(last.ctx.notificationReason, "all alerts resolved");
   assert.deepEqual(last.ctx.resolvedAlerts, [hashAlert(a)]);
   assert.deepEqual(nflog.query("g", recv)[0]?.firingAlerts, []);
+});
+
+test("DedupStage reads the real notification log (not-found is no entry)", async () => {
+  const tmpl = await AlertmanagerTemplates.fromGlobs([]);
+  const nflog = new NotificationLog({ now: () => NOW });
+  const dedup = new DedupStage(nflog, recv, false);
+  const set = new SetNotifiesStage(nflog, recv);
+  const a = testAlert({ alertname: "A" }, { startsAt: NOW - MIN });
+  const ctx = testContext(tmpl, { groupKey: "g", now: NOW, repeatInterval: 10 * MIN });
+  const first = await dedup.exec(ctx, nopLogger, [a]);
+  assert.equal(first.ctx.notificationReason, "first notification");
+  await set.exec(first.ctx, nopLogger, first.alerts);
+  assert.equal((await dedup.exec(ctx, nopLogger, [a])).alerts.length, 0);
 });

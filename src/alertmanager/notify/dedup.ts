@@ -7,37 +7,19 @@
  * `repeat_interval` has passed since the last notification.
  */
 import type { Logger } from "../../log/log.ts";
+import { type NflogEntry, NflogNotFoundError, type NflogReceiver } from "../nflog/nflog.ts";
 import { type Alert, resolvedAt } from "../types/types.ts";
 import { hashAlert } from "./hash.ts";
 import type { NotifyContext } from "./notifier.ts";
 import type { Stage, StageResult } from "./stage.ts";
 
-/** Upstream's `nflogpb.Receiver`: which integration of which receiver. */
-export interface NflogReceiver {
-  /** The receiver's name. */
-  readonly groupName: string;
-  /** The integration name ("webhook", …). */
-  readonly integration: string;
-  readonly idx: number;
-}
-
-/** Upstream's `nflogpb.Entry`: the last notification of a group to one integration. */
-export interface NflogEntry {
-  readonly groupKey: string;
-  readonly receiver: NflogReceiver;
-  /** When the notification was logged, ms since the epoch. */
-  readonly timestamp: number;
-  /** {@link hashAlert} hashes of the firing alerts notified. */
-  readonly firingAlerts: readonly bigint[];
-  /** {@link hashAlert} hashes of the resolved alerts notified. */
-  readonly resolvedAlerts: readonly bigint[];
-}
-
 /**
  * What the pipeline needs from the notification log (upstream's
- * `notify.NotificationLog`). `query` returns the entries (0 or 1) of one group
- * and integration; `log` records a notification, replacing the previous entry,
- * stamped with the log's own clock and kept for `expiryMs`.
+ * `notify.NotificationLog`; `nflog.NotificationLog` is the implementation).
+ * `query` returns the entries (0 or 1) of one group and integration, or throws
+ * {@link NflogNotFoundError} when there is none, as upstream's `ErrNotFound`;
+ * `log` records a notification, replacing the previous entry, stamped with the
+ * log's own clock and kept for `expiryMs`.
  */
 export interface NotificationLog {
   log(
@@ -88,6 +70,19 @@ export function needsUpdate(
   return entry.timestamp < now - repeatMs ? "repeat interval elapsed" : "none";
 }
 
+async function queryEntries(
+  nflog: NotificationLog,
+  groupKey: string,
+  recv: NflogReceiver,
+): Promise<readonly NflogEntry[]> {
+  try {
+    return await nflog.query(groupKey, recv);
+  } catch (err) {
+    if (err instanceof NflogNotFoundError) return [];
+    throw err;
+  }
+}
+
 /** Upstream's `DedupStage` for one integration. */
 export class DedupStage implements Stage {
   readonly #nflog: NotificationLog;
@@ -104,7 +99,7 @@ export class DedupStage implements Stage {
     const firing: bigint[] = [];
     const resolved: bigint[] = [];
     for (const a of alerts) (resolvedAt(a, ctx.now) ? resolved : firing).push(hashAlert(a));
-    const entries = await this.#nflog.query(ctx.groupKey, this.#recv);
+    const entries = await queryEntries(this.#nflog, ctx.groupKey, this.#recv);
     if (entries.length > 1) throw new Error(`unexpected entry result size ${entries.length}`);
     const reason = needsUpdate(
       entries[0],

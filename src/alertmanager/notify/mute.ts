@@ -54,55 +54,74 @@ export class MuteStage implements Stage {
   }
 }
 
-/** Drops the whole group while `now` is inside one of the route's `mute_time_intervals`. */
-export class TimeMuteStage implements Stage {
+/** What distinguishes the two time-interval stages. */
+interface TimeRule {
+  /** The route's intervals the stage reads. */
+  readonly intervals: (ctx: NotifyContext) => readonly string[];
+  /** The interval names muting the group given the match, or undefined when it is not muted. */
+  readonly mutedBy: (intervals: readonly string[], m: IntervalMatch) => readonly string[] | undefined;
+  readonly reason: SuppressedReason;
+  readonly message: string;
+}
+
+/**
+ * Upstream's `timeStage`: when the route has intervals of its kind, asks the
+ * muter, records the muting names in the group marker (none when not muted),
+ * and drops the whole group when muted.
+ */
+class TimeStage implements Stage {
+  readonly #rule: TimeRule;
   readonly #muter: TimeMuter;
   readonly #marker: GroupMarker;
   readonly #metrics: NotifyMetrics;
 
-  constructor(muter: TimeMuter, marker: GroupMarker, metrics: NotifyMetrics) {
+  constructor(rule: TimeRule, muter: TimeMuter, marker: GroupMarker, metrics: NotifyMetrics) {
+    this.#rule = rule;
     this.#muter = muter;
     this.#marker = marker;
     this.#metrics = metrics;
   }
 
   async exec(ctx: NotifyContext, logger: Logger, alerts: readonly Alert[]): Promise<StageResult> {
-    if (ctx.muteTimeIntervals.length === 0) {
+    const intervals = this.#rule.intervals(ctx);
+    if (intervals.length === 0) {
       this.#marker.setMuted(ctx.routeID, ctx.groupKey, []);
       return { ctx, alerts };
     }
-    const m = this.#muter.mutes(ctx.muteTimeIntervals, ctx.now);
-    this.#marker.setMuted(ctx.routeID, ctx.groupKey, m.matched ? m.names : []);
-    if (!m.matched) return { ctx, alerts };
-    this.#metrics.suppressed.inc({ reason: "mute_time_interval" }, alerts.length);
-    logger.debug("Notifications not sent, route is within mute time", { alerts: alerts.length });
+    const mutedBy = this.#rule.mutedBy(intervals, this.#muter.mutes(intervals, ctx.now));
+    this.#marker.setMuted(ctx.routeID, ctx.groupKey, mutedBy ?? []);
+    if (mutedBy === undefined) return { ctx, alerts };
+    this.#metrics.suppressed.inc({ reason: this.#rule.reason }, alerts.length);
+    logger.debug(this.#rule.message, { alerts: alerts.length });
     return { ctx, alerts: [] };
   }
 }
 
-/** Drops the whole group while `now` is outside all of the route's `active_time_intervals` (if it has any). */
-export class TimeActiveStage implements Stage {
-  readonly #muter: TimeMuter;
-  readonly #marker: GroupMarker;
-  readonly #metrics: NotifyMetrics;
+const MUTE_RULE: TimeRule = {
+  intervals: (ctx) => ctx.muteTimeIntervals,
+  mutedBy: (_, m) => (m.matched ? m.names : undefined),
+  reason: "mute_time_interval",
+  message: "Notifications not sent, route is within mute time",
+};
 
+const ACTIVE_RULE: TimeRule = {
+  intervals: (ctx) => ctx.activeTimeIntervals,
+  // Outside every active interval, the group counts as muted by all of them.
+  mutedBy: (intervals, m) => (m.matched ? undefined : intervals),
+  reason: "active_time_interval",
+  message: "Notifications not sent, route is not within active time",
+};
+
+/** Drops the whole group while `now` is inside one of the route's `mute_time_intervals`. */
+export class TimeMuteStage extends TimeStage {
   constructor(muter: TimeMuter, marker: GroupMarker, metrics: NotifyMetrics) {
-    this.#muter = muter;
-    this.#marker = marker;
-    this.#metrics = metrics;
+    super(MUTE_RULE, muter, marker, metrics);
   }
+}
 
-  async exec(ctx: NotifyContext, logger: Logger, alerts: readonly Alert[]): Promise<StageResult> {
-    if (ctx.activeTimeIntervals.length === 0) {
-      this.#marker.setMuted(ctx.routeID, ctx.groupKey, []);
-      return { ctx, alerts };
-    }
-    const active = this.#muter.mutes(ctx.activeTimeIntervals, ctx.now).matched;
-    // Outside every active interval, the group counts as muted by all of them.
-    this.#marker.setMuted(ctx.routeID, ctx.groupKey, active ? [] : ctx.activeTimeIntervals);
-    if (active) return { ctx, alerts };
-    this.#metrics.suppressed.inc({ reason: "active_time_interval" }, alerts.length);
-    logger.debug("Notifications not sent, route is not within active time", { alerts: alerts.length });
-    return { ctx, alerts: [] };
+/** Drops the whole group while `now` is outside all of the route's `active_time_intervals` (if it has any). */
+export class TimeActiveStage extends TimeStage {
+  constructor(muter: TimeMuter, marker: GroupMarker, metrics: NotifyMetrics) {
+    super(ACTIVE_RULE, muter, marker, metrics);
   }
 }

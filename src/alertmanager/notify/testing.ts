@@ -2,9 +2,11 @@
  * Test fakes for the pipeline's dependencies: an in-memory notification log,
  * a group marker, muters and a notifier that records what it is sent.
  */
+
+import type { NflogEntry, NflogReceiver } from "../nflog/nflog.ts";
 import type { Alert, GroupMarker, LabelSet } from "../types/types.ts";
 import type { Clock } from "./clock.ts";
-import type { NflogEntry, NflogReceiver, NotificationLog } from "./dedup.ts";
+import type { NotificationLog } from "./dedup.ts";
 import type { Muter } from "./mute.ts";
 import type { Notifier, NotifyContext, NotifyResult } from "./notifier.ts";
 

@@ -4,26 +4,12 @@
  * add / query / expire, config show. Skips without the reference amtool.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Child, postAlerts, REFERENCE, referenceSkip, spawnVigil } from "./testing.ts";
-
-function amtool(url: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve) => {
-    execFile(
-      REFERENCE.amtool,
-      [`--alertmanager.url=${url}`, ...args],
-      { timeout: 10_000 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === "number" ? err.code : -1;
-        resolve({ stdout, stderr, code });
-      },
-    );
-  });
-}
+import { amtoolAgainst } from "../config/testing.ts";
+import { type Child, postAlerts, referenceSkip, spawnVigil } from "./testing.ts";
 
 const FIXTURE = "/work/shared/fixtures/api/alertmanager/config/alertmanager.yml";
 
@@ -48,12 +34,12 @@ describe("reference amtool against vigil alertmanager", { skip: referenceSkip("a
       },
       { labels: { alertname: "HighLoad", instance: "web1", severity: "warning" } },
     ]);
-    const q = await amtool(vigil.url, ["alert", "query", "-o", "json"]);
-    assert.equal(q.code, 0, q.stderr);
+    const q = await amtoolAgainst(vigil.url, ["alert", "query", "-o", "json"]);
+    assert.equal(q.status, 0, q.stderr);
     const alerts = JSON.parse(q.stdout) as { labels: Record<string, string> }[];
     assert.deepEqual(alerts.map((a) => a.labels.alertname).sort(), ["DiskFull", "HighLoad"]);
-    const simple = await amtool(vigil.url, ["alert", "query", "alertname=DiskFull"]);
-    assert.equal(simple.code, 0, simple.stderr);
+    const simple = await amtoolAgainst(vigil.url, ["alert", "query", "alertname=DiskFull"]);
+    assert.equal(simple.status, 0, simple.stderr);
     assert.match(
       simple.stdout,
       /^Alertname\s+Starts At\s+Summary\s+State\s*\nDiskFull\s+.+disk\s+active\s*\n$/,
@@ -61,19 +47,19 @@ describe("reference amtool against vigil alertmanager", { skip: referenceSkip("a
   });
 
   it("silence add, query and expire", { timeout: 20_000 }, async () => {
-    const add = await amtool(vigil.url, [
+    const add = await amtoolAgainst(vigil.url, [
       "silence",
       "add",
       "alertname=HighLoad",
       "--comment=maintenance",
       "--duration=1h",
     ]);
-    assert.equal(add.code, 0, add.stderr);
+    assert.equal(add.status, 0, add.stderr);
     const id = add.stdout.trim();
     assert.match(id, /^[0-9a-f-]{36}$/);
-    const q = await amtool(vigil.url, ["silence", "query", "-q"]);
+    const q = await amtoolAgainst(vigil.url, ["silence", "query", "-q"]);
     assert.equal(q.stdout.trim(), id);
-    const alerts = await amtool(vigil.url, [
+    const alerts = await amtoolAgainst(vigil.url, [
       "alert",
       "query",
       "--silenced",
@@ -84,17 +70,17 @@ describe("reference amtool against vigil alertmanager", { skip: referenceSkip("a
     const st = JSON.parse(alerts.stdout) as { status: { state: string; silencedBy: string[] } }[];
     assert.deepEqual(st[0]!.status.silencedBy, [id]);
     assert.equal(st[0]!.status.state, "suppressed");
-    const exp = await amtool(vigil.url, ["silence", "expire", id]);
-    assert.equal(exp.code, 0, exp.stderr);
-    const after = await amtool(vigil.url, ["silence", "query", "-q"]);
+    const exp = await amtoolAgainst(vigil.url, ["silence", "expire", id]);
+    assert.equal(exp.status, 0, exp.stderr);
+    const after = await amtoolAgainst(vigil.url, ["silence", "query", "-q"]);
     assert.equal(after.stdout.trim(), "");
-    const expired = await amtool(vigil.url, ["silence", "query", "--expired", "-q"]);
+    const expired = await amtoolAgainst(vigil.url, ["silence", "query", "--expired", "-q"]);
     assert.equal(expired.stdout.trim(), id);
   });
 
   it("config show prints the running config (/api/v2/status)", { timeout: 15_000 }, async () => {
-    const r = await amtool(vigil.url, ["config", "show"]);
-    assert.equal(r.code, 0, r.stderr);
+    const r = await amtoolAgainst(vigil.url, ["config", "show"]);
+    assert.equal(r.status, 0, r.stderr);
     const status = JSON.parse(readFileSync("/work/shared/fixtures/api/alertmanager/status.json", "utf8")) as {
       config: { original: string };
     };

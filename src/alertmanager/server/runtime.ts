@@ -14,8 +14,7 @@ import { Dispatcher } from "../dispatch/dispatcher.ts";
 import type { DispatcherMetrics } from "../dispatch/metrics.ts";
 import { Inhibitor } from "../inhibit/inhibit.ts";
 import type { MemMarker } from "../marker/marker.ts";
-import { NflogNotFoundError, type NotificationLog } from "../nflog/nflog.ts";
-import type { NotificationLog as PipelineNflog } from "../notify/dedup.ts";
+import type { NotificationLog } from "../nflog/nflog.ts";
 import type { NotifyMetrics } from "../notify/metrics.ts";
 import type { Integration } from "../notify/notifier.ts";
 import { buildPipeline } from "../notify/pipeline.ts";
@@ -88,21 +87,6 @@ function intervalsOf(loaded: LoadedAlertmanagerConfig): Map<string, readonly Tim
   return out;
 }
 
-/** The notification log as the dedup stage asks it: no entry is an empty list, not an error. */
-function pipelineNflog(log: NotificationLog): PipelineNflog {
-  return {
-    log: (r, groupKey, firing, resolved, expiryMs) => log.log(r, groupKey, firing, resolved, expiryMs),
-    query(groupKey, r) {
-      try {
-        return [log.query(groupKey, r)];
-      } catch (err) {
-        if (err instanceof NflogNotFoundError) return [];
-        throw err;
-      }
-    },
-  };
-}
-
 function warnRoutes(route: Route, deps: RuntimeDeps, logger: Logger): void {
   route.walk((r) => {
     const o = r.opts;
@@ -154,7 +138,7 @@ export async function buildRuntime(loaded: LoadedAlertmanagerConfig, deps: Runti
     silencer,
     intervener: new Intervener(intervalsOf(loaded)),
     marker: deps.marker,
-    nflog: pipelineNflog(deps.nflog),
+    nflog: deps.nflog,
     metrics: deps.notifyMetrics,
   });
   const dispatcher = new Dispatcher({

@@ -2,45 +2,29 @@
  * Test helpers for the Alertmanager process: a webhook sink recording each
  * notification with its arrival time, Vigil's Alertmanager in process or as
  * a child process (`node bin/vigil.ts alertmanager`), the reference
- * `alertmanager` as a child process, and a bounded `waitFor`.
+ * `alertmanager` as a child process; `waitFor` and the reference binaries
+ * come from `src/testing/`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { nopLogger } from "../../log/log.ts";
+import { referenceBin, referenceSkip } from "../../testing/reference.ts";
+import { waitFor } from "../../testing/wait.ts";
 import { Alertmanager } from "./alertmanager.ts";
 import { alertmanagerOptions, flagValues } from "./flags.ts";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 /** The reference binaries. */
 export const REFERENCE = {
-  alertmanager: join(ROOT, ".reference/bin/alertmanager"),
-  amtool: join(ROOT, ".reference/bin/amtool"),
-  prometheus: join(ROOT, ".reference/bin/prometheus"),
+  alertmanager: referenceBin("alertmanager"),
+  amtool: referenceBin("amtool"),
+  prometheus: referenceBin("prometheus"),
 } as const;
 
-/** A skip reason when a reference binary is missing, else false. */
-export function referenceSkip(...names: (keyof typeof REFERENCE)[]): string | false {
-  const missing = names.filter((n) => !existsSync(REFERENCE[n]));
-  return missing.length === 0 ? false : `reference ${missing.join(", ")} missing from .reference/bin`;
-}
-
-/** Polls `probe` every 25 ms until it returns a value; throws after `ms`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 8000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The shared test helpers (`src/testing/`), re-exported for the Alertmanager tests. */
+export { referenceSkip, waitFor };
 
 /** One webhook notification: its arrival time (ms) and parsed body. */
 export interface Received {

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { Registry } from "prom-client";
 import { nopLogger } from "../../log/log.ts";
@@ -101,5 +104,46 @@ describe("alertmanager web handler", () => {
       metrics,
       /^alertmanager_http_request_duration_seconds_count\{handler="\/-\/healthy",method="get"\} 1$/m,
     );
+  });
+
+  it("serves the web UI at / and its client routes, based at the route prefix", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "vigil-am-ui-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, "assets"));
+    const entry = '<html><head><base href="/" /><title>Vigil Alertmanager</title></head></html>';
+    writeFileSync(join(dir, "alertmanager.html"), entry);
+    writeFileSync(join(dir, "assets", "am-1.js"), "1;");
+    const { url, server, registry } = await serve({ uiDir: dir, routePrefix: "/am" });
+    servers.push(server);
+    const want = entry.replace('<base href="/" />', '<base href="/am/" />');
+    for (const path of [
+      "/",
+      "/alerts",
+      "/silences",
+      "/silences/new",
+      "/silences/abc",
+      "/silences/abc/edit",
+      "/status",
+    ]) {
+      const r = await fetch(`${url}/am${path}`, { redirect: "manual" });
+      assert.equal(r.status, 200, path);
+      assert.equal(await r.text(), want, path);
+    }
+    assert.equal((await fetch(`${url}/am/assets/am-1.js`)).status, 200);
+    for (const path of ["/silences/abc/x", "/assets/none.js", "/nothing"]) {
+      assert.equal((await fetch(`${url}/am${path}`)).status, 404, path);
+    }
+    assert.equal((await fetch(`${url}/am/`, { method: "POST" })).status, 405);
+    const metrics = await registry.metrics();
+    assert.match(metrics, /handler="\/",method="get"\} 9$/m);
+    assert.match(metrics, /handler="\/assets\/\*path",method="get"\} 2$/m);
+  });
+
+  it("serves a plain start page while the UI is not built", async () => {
+    const { url, server } = await serve({ uiDir: join(tmpdir(), "vigil-no-such-ui") });
+    servers.push(server);
+    const r = await fetch(`${url}/`);
+    assert.equal(r.status, 200);
+    assert.match(await r.text(), /<h1>Vigil Alertmanager<\/h1>[\s\S]*api\/v2\/silences/);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The Alertmanager's HTTP surface (upstream's `ui.Register`, `api.Register`
  * and the route prefix of `cmd/alertmanager`): `/-/healthy`, `/-/ready`,
- * `POST /-/reload`, `/metrics`, a start page at `/`, the removed API v1
- * (410), and API v2 behind the GET concurrency limit and `--web.timeout`.
+ * `POST /-/reload`, `/metrics`, the web UI (`ui/alertmanager.html`, a
+ * plain start page while the UI is not built), the removed API v1 (410),
+ * and API v2 behind the GET concurrency limit and `--web.timeout`.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { availableParallelism } from "node:os";
@@ -10,6 +11,7 @@ import type { MetricFamily } from "../../exposition/types.ts";
 import type { Logger } from "../../log/log.ts";
 import { httpError, methodNotAllowed, notFound, reply, TEXT_PLAIN } from "../../web/http.ts";
 import { serveMetrics } from "../../web/metrics.ts";
+import { createUiHandler, type UiHandler } from "../../web/ui.ts";
 import { formatGoDuration } from "../config/common.ts";
 import type { ServerMetrics } from "./metrics.ts";
 
@@ -29,7 +31,20 @@ export interface WebDeps {
   readonly timeoutMs: number;
   readonly externalURL: string;
   readonly logger: Logger;
+  /** The UI build directory; default `ui/dist` (see `src/web/ui.ts`). */
+  readonly uiDir?: string;
 }
+
+/** The web UI's client routes (`ui/src/alertmanager/app.ts`); upstream's `#/…` hash routes as paths. */
+export const ALERTMANAGER_UI_ROUTES: readonly string[] = [
+  "/",
+  "/alerts",
+  "/silences",
+  "/silences/new",
+  "/silences/:id",
+  "/silences/:id/edit",
+  "/status",
+];
 
 const V1_GONE =
   '{"status":"deprecated","error":"The Alertmanager v1 API was deprecated in version 0.16.0 and is removed as of version 0.27.0 - please use the equivalent route in the v2 API"}\n';
@@ -78,6 +93,26 @@ function instrument(deps: WebDeps, handler: string, req: IncomingMessage, res: S
   });
 }
 
+/** The UI's handler; while it is not built, `/` (and any UI route) answers the plain start page. */
+function uiHandler(deps: WebDeps, prefix: string): UiHandler {
+  return createUiHandler({
+    dir: deps.uiDir,
+    entry: "alertmanager.html",
+    prefix,
+    routes: ALERTMANAGER_UI_ROUTES,
+    home: "/alerts",
+    notBuilt: (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache, no-store, must-revalidate");
+      reply(res, 200, "text/html; charset=utf-8", indexPage(deps.externalURL, deps.routePrefix));
+    },
+  });
+}
+
+/** The handler label of a UI request, bounded as upstream's (`/`, `/assets/*path`). */
+function uiLabel(path: string): string {
+  return path.startsWith("/assets/") ? "/assets/*path" : path === "/favicon.svg" ? path : "/";
+}
+
 async function serveLocal(deps: WebDeps, path: string, req: IncomingMessage, res: ServerResponse) {
   const method = req.method ?? "GET";
   const getOrHead = method === "GET" || method === "HEAD";
@@ -97,10 +132,6 @@ async function serveLocal(deps: WebDeps, path: string, req: IncomingMessage, res
     case "/metrics":
       if (!getOrHead) return methodNotAllowed(res, ["GET", "HEAD", "OPTIONS"]);
       return serveMetrics(req, res, deps.gather);
-    case "/":
-      if (!getOrHead) return methodNotAllowed(res, ["GET", "HEAD", "OPTIONS"]);
-      res.setHeader("Cache-Control", "no-cache, no-store, must-revalidate");
-      return reply(res, 200, "text/html; charset=utf-8", indexPage(deps.externalURL, deps.routePrefix));
   }
   if (path.startsWith("/api/v1/") || path === "/api/v1") {
     deps.logger.warn("v1 API received a request on a removed endpoint", { path, method });
@@ -133,6 +164,8 @@ export function createWebHandler(deps: WebDeps): RequestListener {
   const limit = deps.getConcurrency > 0 ? deps.getConcurrency : Math.max(availableParallelism(), 8);
   let inFlight = 0;
   const prefix = deps.routePrefix === "/" ? "" : deps.routePrefix;
+  const ui = uiHandler(deps, prefix);
+  const local = new Set(["/-/healthy", "/-/ready", "/-/reload", "/metrics"]);
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: string) {
     if (path === "/api/v2") {
@@ -148,6 +181,11 @@ export function createWebHandler(deps: WebDeps): RequestListener {
       instrument(deps, handlerLabel(path), req, res);
       req.url = `${path}${query}`;
       if (await deps.api(req, res)) return;
+      return notFound(res);
+    }
+    if (!local.has(path) && !path.startsWith("/api/")) {
+      instrument(deps, uiLabel(path), req, res);
+      if (await ui(req, res, path)) return;
       return notFound(res);
     }
     instrument(deps, path, req, res);

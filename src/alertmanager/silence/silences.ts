@@ -7,15 +7,11 @@
 import { randomUUID } from "node:crypto";
 import type { Registry } from "prom-client";
 import { type Logger, nopLogger } from "../../log/log.ts";
+import { readIfExists, writeSnapshot } from "../maintenance/file.ts";
+import { deleteExpired, Maintenance } from "../maintenance/maintenance.ts";
 import { type LabelSet, Matcher, matchersMatch } from "../matcher/matcher.ts";
 import { newSilenceMetrics, type SilenceMetrics } from "./metrics.ts";
-import {
-  decodeSilences,
-  encodeSilences,
-  readIfExists,
-  type SilenceEntry,
-  writeFileAtomic,
-} from "./snapshot.ts";
+import { decodeSilences, encodeSilences, type SilenceEntry } from "./snapshot.ts";
 import { type Silence, type SilenceState, sameMatchers, silenceState, validateSilence } from "./types.ts";
 
 /** Upstream's `ErrNotFound`. */
@@ -61,9 +57,8 @@ export class Silences {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #metrics: SilenceMetrics;
+  readonly #maintenance: Maintenance;
   #version = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #snapshotFile = "";
 
   constructor(opts: SilencesOptions = {}) {
     this.#retention = opts.retention ?? 120 * 3_600_000;
@@ -73,6 +68,16 @@ export class Silences {
       opts.registry,
       (s) => this.query({ states: [s] }).length,
       () => ({ state: this.#st.size, matcherIndex: this.#mc.size }),
+    );
+    const m = this.#metrics;
+    this.#maintenance = new Maintenance(
+      this,
+      {
+        maintenance: m.maintenanceTotal,
+        maintenanceErrors: m.maintenanceErrorsTotal,
+        snapshotSize: m.snapshotSize,
+      },
+      this.#logger,
     );
   }
 
@@ -101,28 +106,13 @@ export class Silences {
   }
 
   /** Writes the state to `file` atomically; returns its size in bytes. */
-  async snapshot(file: string): Promise<number> {
-    const end = this.#metrics.snapshotDuration.startTimer();
-    try {
-      return await writeFileAtomic(file, encodeSilences(this.#st.values()));
-    } finally {
-      end();
-    }
+  snapshot(file: string): Promise<number> {
+    return writeSnapshot(file, () => encodeSilences(this.#st.values()), this.#metrics.snapshotDuration);
   }
 
   /** Removes silences whose `endsAt + retention` has passed; returns how many. */
   gc(): number {
-    const end = this.#metrics.gcDuration.startTimer();
-    const now = this.#now();
-    let n = 0;
-    for (const [id, e] of this.#st) {
-      if (e.expiresAt > now) continue;
-      this.#st.delete(id);
-      this.#mc.delete(id);
-      n++;
-    }
-    end();
-    return n;
+    return deleteExpired(this.#st, this.#now(), this.#metrics.gcDuration, (id) => this.#mc.delete(id));
   }
 
   /**
@@ -216,41 +206,18 @@ export class Silences {
   }
 
   /** Runs GC then a snapshot to `file` (when non-empty); returns the snapshot size. */
-  async maintenance(file: string): Promise<number> {
-    this.#metrics.maintenanceTotal.inc();
-    try {
-      this.gc();
-      const size = file === "" ? 0 : await this.snapshot(file);
-      this.#metrics.snapshotSize.set(size);
-      return size;
-    } catch (err) {
-      this.#metrics.maintenanceErrorsTotal.inc();
-      throw err;
-    }
+  maintenance(file: string): Promise<number> {
+    return this.#maintenance.runOnce(file);
   }
 
   /** Starts the periodic maintenance (upstream: every 15 min) writing `file`. */
   startMaintenance(interval: number, file: string): void {
-    this.#snapshotFile = file;
-    this.#timer = setInterval(() => {
-      this.maintenance(file).catch((err) =>
-        this.#logger.info("Running maintenance failed", { err: String(err) }),
-      );
-    }, interval);
-    this.#timer.unref();
+    this.#maintenance.start(interval, file);
   }
 
   /** Stops the maintenance and writes the shutdown snapshot. */
-  async stop(): Promise<void> {
-    if (this.#timer === undefined) return;
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    if (this.#snapshotFile === "") return;
-    try {
-      await this.maintenance(this.#snapshotFile);
-    } catch (err) {
-      this.#logger.info("Creating shutdown snapshot failed", { err: String(err) });
-    }
+  stop(): Promise<void> {
+    return this.#maintenance.stop();
   }
 }
 

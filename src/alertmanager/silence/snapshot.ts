@@ -2,9 +2,9 @@
  * The on-disk snapshot of the silences (`<storage.path>/silences`). Upstream
  * writes length-delimited protobuf `MeshSilence` records; Vigil writes one
  * JSON document, `{"format":"vigil-silences/1","entries":[{"silence":…,"expiresAt":ms}]}`,
- * replaced atomically (temp file, fsync, rename) as upstream does.
+ * replaced atomically (temp file, fsync, rename) as upstream does
+ * (`maintenance/file.ts`).
  */
-import { open, readFile, rename } from "node:fs/promises";
 import type { MatchType } from "../matcher/matcher.ts";
 import type { Silence } from "./types.ts";
 
@@ -69,28 +69,4 @@ export function decodeSilences(text: string): SilenceEntry[] {
     silence: decodeSilence(e.silence as Record<string, unknown>),
     expiresAt: num(e.expiresAt, "expiresAt"),
   }));
-}
-
-/** Writes `data` to `file` atomically; returns the byte count. */
-export async function writeFileAtomic(file: string, data: string): Promise<number> {
-  const tmp = `${file}.${Math.floor(Math.random() * 2 ** 48).toString(16)}`;
-  const fh = await open(tmp, "w");
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
-  return Buffer.byteLength(data);
-}
-
-/** The file's text, or undefined when it does not exist. */
-export async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
 }

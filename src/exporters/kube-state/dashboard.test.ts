@@ -10,8 +10,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseFamilies } from "../../exposition/families.ts";
 import { writeFamilies } from "../../exposition/writer.ts";
-import type { Expr } from "../../promql/parser/ast.ts";
-import { children, parseExpr } from "../../promql/parser/index.ts";
+import { dashboardQueries, queriedMetricNames } from "../../testing/dashboards.ts";
 import { KubeStateExporter } from "./exporter.ts";
 import { RESOURCES } from "./registry.ts";
 import { Telemetry } from "./telemetry.ts";
@@ -30,53 +29,13 @@ const DASHBOARDS = [
   "kube-prometheus-nodes.json",
 ];
 
-/** Every PromQL string of a dashboard: panel targets and query template variables. */
-function queries(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) {
-    for (const x of node) queries(x, out);
-  } else if (node !== null && typeof node === "object") {
-    for (const [key, value] of Object.entries(node)) {
-      if ((key === "expr" || key === "query") && typeof value === "string") out.push(value);
-      else if (key === "query" && value !== null && typeof value === "object" && "query" in value) {
-        const q = (value as { query: unknown }).query;
-        if (typeof q === "string") out.push(q);
-      } else queries(value, out);
-    }
-  }
-  return out.filter((q) => q.trim() !== "");
-}
-
-/** Grafana's `label_values(sel, label)` unwrapped and `$__…`/`$var` outside strings replaced so PromQL parses. */
-function toPromQL(query: string): string | undefined {
-  const lv = /^\s*label_values\((.*),\s*[a-zA-Z_][a-zA-Z0-9_]*\s*\)\s*$/s.exec(query);
-  const q = lv === null ? query : lv[1]!;
-  if (/^\s*label_values\(\s*[a-zA-Z_]+\s*\)\s*$/.test(query)) return undefined;
-  return q.replace(/\$\{?__(rate_interval|interval|range)\}?/g, "5m").replace(/\[\$\{?\w+\}?\]/g, "[5m]");
-}
-
-function names(e: Expr, out: Set<string>): void {
-  if (e.type === "VectorSelector") {
-    const byMatcher = e.matchers.find((m) => m.name === "__name__" && m.type === "=")?.value;
-    const name = e.name || byMatcher;
-    if (name) out.add(name);
-  }
-  for (const c of children(e)) names(c, out);
-}
-
 describe("Kubernetes dashboards", {
   skip: (!existsSync(DIR) || !existsSync(FIXTURE_API_DIR)) && "no fixtures",
 }, () => {
   it("find every kube_* metric they query in Vigil's kube-state-metrics output", (t) => {
-    const wanted = new Set<string>();
-    let count = 0;
-    for (const file of DASHBOARDS) {
-      for (const q of queries(JSON.parse(readFileSync(`${DIR}${file}`, "utf8")))) {
-        const promql = toPromQL(q);
-        if (promql === undefined) continue;
-        names(parseExpr(promql), wanted);
-        count++;
-      }
-    }
+    const { parsed: count, names: wanted } = queriedMetricNames(
+      DASHBOARDS.flatMap((file) => dashboardQueries(JSON.parse(readFileSync(`${DIR}${file}`, "utf8")))),
+    );
     assert.ok(count > 50, `only ${count} queries`);
     const exporter = new KubeStateExporter({
       resources: [...RESOURCES.values()],

@@ -11,8 +11,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseFamilies } from "../../exposition/families.ts";
 import { nopLogger } from "../../log/log.ts";
-import type { Expr } from "../../promql/parser/ast.ts";
-import { children, parseExpr } from "../../promql/parser/index.ts";
+import { dashboardQueries, queriedMetricNames } from "../../testing/dashboards.ts";
 import { NodeCollector } from "./node_collector.ts";
 import { IMPLEMENTED } from "./registry.ts";
 import { FIXTURE_PATHS, FIXTURE_SETTINGS } from "./testing/fixture.ts";
@@ -28,65 +27,18 @@ const DASHBOARD = fileURLToPath(
   new URL("../../../../shared/fixtures/grafana/dashboards/node-exporter-full.json", import.meta.url),
 );
 
-/** Every PromQL string in a dashboard: panel targets (nested rows too) and templating queries. */
-export function dashboardQueries(dashboard: unknown): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const x of node) walk(x);
-      return;
-    }
-    if (node === null || typeof node !== "object") return;
-    // Template variables of other kinds (datasource, interval, custom) carry no PromQL.
-    const kind = (node as { type?: unknown }).type;
-    if (kind === "datasource" || kind === "interval" || kind === "custom" || kind === "constant") return;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === "expr" && typeof value === "string") out.push(value);
-      else if (key === "query" && typeof value === "string") out.push(value);
-      else if (key === "query" && typeof value === "object" && value !== null && "query" in value) {
-        const q = (value as { query: unknown }).query;
-        if (typeof q === "string") out.push(q);
-      } else walk(value);
-    }
-  };
-  walk(dashboard);
-  return out.filter((q) => q.trim() !== "");
-}
-
-/** Replaces Grafana's interval variables and unwraps `label_values(selector, label)` so PromQL parses. */
-export function toPromQL(query: string): string {
-  const lv = /^\s*label_values\((.*),\s*[a-zA-Z_][a-zA-Z0-9_]*\s*\)\s*$/s.exec(query);
-  const expr = lv === null ? query : lv[1]!;
-  return expr.replace(/\$\{?__(rate_interval|interval|range|auto_interval_[a-z_]+)\}?/g, "5m");
-}
-
-/** Metric names selected anywhere in an expression (the name, or an equality `__name__` matcher). */
-export function selectedNames(e: Expr): string[] {
-  const out: string[] = [];
-  const walk = (node: Expr): void => {
-    if (node.type === "VectorSelector") {
-      const byMatcher = node.matchers.find((m) => m.name === "__name__" && m.type === "=")?.value;
-      const name = node.name || byMatcher;
-      if (name) out.push(name);
-    }
-    for (const child of children(node)) walk(child);
-  };
-  walk(e);
-  return out;
-}
-
 describe("Node Exporter Full dashboard", { skip: !existsSync(DASHBOARD) && "no grafana fixture" }, () => {
   const queries = existsSync(DASHBOARD) ? dashboardQueries(JSON.parse(readFileSync(DASHBOARD, "utf8"))) : [];
 
   it("parses every query and finds the metric names it selects", () => {
     assert.ok(queries.length > 200, `only ${queries.length} queries found`);
-    const names = new Set(queries.flatMap((q) => selectedNames(parseExpr(toPromQL(q)))));
+    const { names } = queriedMetricNames(queries);
     assert.ok(names.size > 150, `only ${names.size} metric names`);
     assert.ok(names.has("node_cpu_seconds_total"));
   });
 
   it("finds on the captured tree the metrics of hardware this machine lacks", async () => {
-    const wanted = new Set(queries.flatMap((q) => selectedNames(parseExpr(toPromQL(q)))));
+    const wanted = queriedMetricNames(queries).names;
     const hardware = [...wanted].filter((n) =>
       /^node_(hwmon|cooling_device|cpu_scaling|power_supply|schedstat|pressure_irq)/.test(n),
     );
@@ -108,7 +60,7 @@ describe("Node Exporter Full dashboard", { skip: !existsSync(DASHBOARD) && "no g
     timeout: 60_000,
     skip: !referenceAvailable() && "no reference binary",
   }, async (t) => {
-    const wanted = [...new Set(queries.flatMap((q) => selectedNames(parseExpr(toPromQL(q)))))].sort();
+    const wanted = [...queriedMetricNames(queries).names].sort();
     const names = async (p: ExporterProcess): Promise<Set<string>> =>
       new Set(parseFamilies(Buffer.from(await scrape(p.url)), "prometheus-text").map((f) => f.name));
     const procs: ExporterProcess[] = [];

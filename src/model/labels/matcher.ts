@@ -10,13 +10,37 @@ import { isValidLegacyLabelName } from "./validate.ts";
 /** The four matcher operators. */
 export type MatchType = "=" | "!=" | "=~" | "!~";
 
-const MATCH_TYPES: readonly MatchType[] = ["=", "!=", "=~", "!~"];
+/** The operators in upstream's `MatchType` enum order (`=` < `!=` < `=~` < `!~`). */
+export const MATCH_TYPES: readonly MatchType[] = ["=", "!=", "=~", "!~"];
 
 const INVERSE: Readonly<Record<MatchType, MatchType>> = { "=": "!=", "!=": "=", "=~": "!~", "!~": "=~" };
 
 /** True when `s` is one of the four operators. */
 export function isMatchType(s: string): s is MatchType {
   return (MATCH_TYPES as readonly string[]).includes(s);
+}
+
+/**
+ * The operator semantics every matcher shares (Prometheus' and the
+ * Alertmanager's): `=`/`!=` compare `v` with `value`, `=~`/`!~` ask the compiled
+ * `re`. Only how `re` is built differs between the two (see their `create`).
+ */
+export function matchValue(
+  type: MatchType,
+  value: string,
+  re: FastRegexMatcher | undefined,
+  v: string,
+): boolean {
+  switch (type) {
+    case "=":
+      return v === value;
+    case "!=":
+      return v !== value;
+    case "=~":
+      return re!.matches(v);
+    case "!~":
+      return !re!.matches(v);
+  }
 }
 
 /** An immutable label matcher. Build with {@link Matcher.create}. */
@@ -45,16 +69,7 @@ export class Matcher {
 
   /** True when the label value `v` ("" for an absent label) satisfies the matcher. */
   matches(v: string): boolean {
-    switch (this.type) {
-      case "=":
-        return v === this.value;
-      case "!=":
-        return v !== this.value;
-      case "=~":
-        return this.#re!.matches(v);
-      case "!~":
-        return !this.#re!.matches(v);
-    }
+    return matchValue(this.type, this.value, this.#re, v);
   }
 
   /** True when the matcher accepts "" — i.e. it selects series lacking the label. */

@@ -17,6 +17,8 @@ import { Matcher, type MatchType } from "../../model/labels/matcher.ts";
 import { RegexError } from "../../model/labels/regex.ts";
 import { goQuote } from "../../model/labels/strings.ts";
 import { isValidUTF8Name } from "../../model/labels/validate.ts";
+import { underscoresOK } from "../../model/strconv/number.ts";
+import { unquoteBytes } from "../../model/strconv/quote.ts";
 import type {
   AggregateExpr,
   AggregateOp,
@@ -40,6 +42,8 @@ import { describeItem, type Item, type ItemType, isAggregator, Lexer, T } from "
 
 export { parseDuration } from "./duration.ts";
 export { ParseError, ParseErrors } from "./errors.ts";
+/** Go's `_` rule for number literals (shared with the template and strconv parsers). */
+export { underscoresOK };
 
 export interface ParseOptions {
   /** Accept experimental functions and aggregations (`limitk`, `sort_by_label`, …). Default false. */
@@ -246,33 +250,6 @@ const DECIMAL_INT = /^[0-9]+$/;
 const OCTAL_INT = /^0[0-7]+$/;
 const HEX_INT = /^0[xX][0-9a-fA-F]+$/;
 
-/** Go's rule for `_` in number literals: only between digits, or after a base prefix. */
-export function underscoresOK(s: string): boolean {
-  let saw = "^";
-  let i = 0;
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1]!)) {
-    i = 2;
-    saw = "0";
-    hex = s[1] === "x" || s[1] === "X";
-  }
-  for (; i < s.length; i++) {
-    const c = s[i]!;
-    if ((c >= "0" && c <= "9") || (hex && ((c >= "a" && c <= "f") || (c >= "A" && c <= "F")))) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
-}
-
 /**
  * A number literal's value, or the reason it cannot be parsed (upstream's
  * text). `text` is what the lexer scans as a number (or `Inf`, `NaN`): this
@@ -346,26 +323,6 @@ function cont(b: number | undefined): boolean {
   return b !== undefined && (b & 0xc0) === 0x80;
 }
 
-function pushUTF8(out: number[], cp: number): void {
-  if (cp < 0x80) out.push(cp);
-  else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-  else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-  else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-}
-
-const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
-  a: 7,
-  b: 8,
-  f: 12,
-  n: 10,
-  r: 13,
-  t: 9,
-  v: 11,
-  "\\": 0x5c,
-  "'": 0x27,
-  '"': 0x22,
-};
-
 /**
  * The value of a string item (quotes included), with Go's escapes resolved. The
  * lexer has validated the escapes. `\x` and octal escapes are bytes, so the value
@@ -373,36 +330,8 @@ const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
  * surrogate escapes (see `decodeUTF8`).
  */
 export function unquoteString(raw: string): string {
-  const body = raw.slice(1, -1);
-  if (raw[0] === "`" || !body.includes("\\")) return body;
-  const bytes: number[] = [];
-  for (let i = 0; i < body.length; ) {
-    const cp = body.codePointAt(i)!;
-    if (cp !== 0x5c) {
-      pushUTF8(bytes, cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp);
-      i += cp > 0xffff ? 2 : 1;
-      continue;
-    }
-    const c = body[i + 1]!;
-    const simple = SIMPLE_ESCAPES[c];
-    if (simple !== undefined) {
-      bytes.push(simple);
-      i += 2;
-    } else if (c === "x") {
-      bytes.push(Number.parseInt(body.slice(i + 2, i + 4), 16));
-      i += 4;
-    } else if (c === "u") {
-      pushUTF8(bytes, Number.parseInt(body.slice(i + 2, i + 6), 16));
-      i += 6;
-    } else if (c === "U") {
-      pushUTF8(bytes, Number.parseInt(body.slice(i + 2, i + 10), 16));
-      i += 10;
-    } else {
-      bytes.push(Number.parseInt(body.slice(i + 1, i + 4), 8));
-      i += 4;
-    }
-  }
-  return decodeUTF8(bytes);
+  if (raw[0] === "`" || !raw.includes("\\")) return raw.slice(1, -1);
+  return decodeUTF8(unquoteBytes(raw, { singleQuotedStrings: true }));
 }
 
 /** Go's `%f` (six decimals), as upstream prints out-of-bounds `@` timestamps. */

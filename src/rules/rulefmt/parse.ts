@@ -7,6 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseAllDocuments } from "yaml";
+import { goFileError } from "../../config/file.ts";
 import { ConfigError } from "../../config/schema.ts";
 import { parseYAML } from "../../config/yaml_doc.ts";
 import type { RuleGroups, RulePositions } from "./types.ts";
@@ -113,21 +114,6 @@ export function parseRules(content: string, opts: ParseOptions = {}): ParseResul
   const invalid = validateGroups(groups.groups, positions, opts);
   if (invalid.length > 0) return { ok: false, errors: invalid };
   return { ok: true, groups };
-}
-
-/** Go's wording of a failed file read: `open x: no such file or directory`. */
-export function goFileError(path: string, err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT":
-      return `open ${path}: no such file or directory`;
-    case "EACCES":
-      return `open ${path}: permission denied`;
-    case "EISDIR":
-      return `read ${path}: is a directory`;
-    default:
-      return `open ${path}: ${(err as Error).message}`;
-  }
 }
 
 /** Upstream's `rulefmt.ParseFile`: every error is prefixed with `<file>: `. */

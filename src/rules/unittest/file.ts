@@ -17,7 +17,7 @@ import {
   object,
   str,
 } from "../../config/decode.ts";
-import { goFileError } from "../rulefmt/parse.ts";
+import { goFileError } from "../../config/file.ts";
 
 /** One input series: a series selector and its values (`0+10x100`). */
 export interface InputSeries {

@@ -6,7 +6,7 @@
 import type { DiscordConfig } from "../../config/types.ts";
 import type { Alert } from "../../types/types.ts";
 import type { Notifier, NotifyContext, NotifyResult } from "../notifier.ts";
-import { checkStatus, HTTPClient, inlineOrFile, transportFailure } from "./http.ts";
+import { HTTPClient, inlineOrFile } from "./http.ts";
 import { encodeGoJSON, omitEmpty, truncateRunes } from "./json.ts";
 import { groupStatus, Renderer } from "./render.ts";
 
@@ -42,14 +42,10 @@ export class DiscordNotifier implements Notifier {
     };
     let url: string;
     try {
-      url = await inlineOrFile(c.webhook_url, c.webhook_url_file);
+      url = await inlineOrFile(c.webhook_url, c.webhook_url_file, "webhook_url_file");
     } catch (e) {
-      return { retry: false, error: new Error(`read webhook_url_file: ${(e as Error).message}`) };
+      return { retry: false, error: e as Error };
     }
-    try {
-      return checkStatus(await this.#client.send({ url, body: encodeGoJSON(body), signal: ctx.signal }));
-    } catch (e) {
-      return transportFailure(e);
-    }
+    return this.#client.sendChecked({ url, body: encodeGoJSON(body), signal: ctx.signal });
   }
 }

@@ -59,6 +59,21 @@ export class HTTPClient {
     });
     return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
   }
+
+  /**
+   * Sends `req` and judges the outcome, as every simple receiver does: a
+   * response through {@link checkStatus} with `retrier`, a failure before any
+   * response through {@link transportFailure} with `transportPrefix`.
+   */
+  async sendChecked(req: HTTPRequest, retrier: Retrier = {}, transportPrefix = ""): Promise<NotifyResult> {
+    let res: HTTPResponse;
+    try {
+      res = await this.send(req);
+    } catch (e) {
+      return transportFailure(e, transportPrefix);
+    }
+    return checkStatus(res, retrier);
+  }
 }
 
 /** Upstream's `Retrier`: the retry codes beyond 5xx and an optional way to word the body. */
@@ -86,8 +101,17 @@ export function transportFailure(err: unknown, prefix = ""): NotifyResult {
   };
 }
 
-/** A value given inline or in a file (`*_file`, trimmed); the inline value wins. */
-export async function inlineOrFile(value: string, file: string): Promise<string> {
+/**
+ * A value given inline or in a file (`*_file`, trimmed); the inline value
+ * wins. With `fileField`, an unreadable file fails as upstream words it:
+ * `read <fileField>: <cause>`.
+ */
+export async function inlineOrFile(value: string, file: string, fileField?: string): Promise<string> {
   if (value !== "") return value;
-  return (await readFile(file, "utf8")).trim();
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch (e) {
+    if (fileField === undefined) throw e;
+    throw new Error(`read ${fileField}: ${(e as Error).message}`, { cause: e });
+  }
 }

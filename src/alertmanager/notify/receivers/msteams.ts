@@ -6,7 +6,7 @@
 import type { MSTeamsConfig, MSTeamsV2Config } from "../../config/types.ts";
 import type { Alert } from "../../types/types.ts";
 import type { Notifier, NotifyContext, NotifyResult } from "../notifier.ts";
-import { checkStatus, HTTPClient, inlineOrFile, transportFailure } from "./http.ts";
+import { HTTPClient, inlineOrFile } from "./http.ts";
 import { encodeGoJSON } from "./json.ts";
 import { groupStatus, Renderer } from "./render.ts";
 
@@ -17,13 +17,7 @@ abstract class TeamsNotifier implements Notifier {
 
   constructor(conf: MSTeamsV2Config) {
     this.#client = new HTTPClient(conf.http_config);
-    this.#url = async () => {
-      try {
-        return await inlineOrFile(conf.webhook_url, conf.webhook_url_file);
-      } catch (e) {
-        throw new Error(`read webhook_url_file: ${(e as Error).message}`);
-      }
-    };
+    this.#url = () => inlineOrFile(conf.webhook_url, conf.webhook_url_file, "webhook_url_file");
   }
 
   protected abstract body(r: Renderer, status: "firing" | "resolved"): Promise<unknown>;
@@ -38,11 +32,7 @@ abstract class TeamsNotifier implements Notifier {
     } catch (e) {
       return { retry: false, error: e as Error };
     }
-    try {
-      return checkStatus(await this.#client.send({ url, body: encodeGoJSON(body), signal: ctx.signal }));
-    } catch (e) {
-      return transportFailure(e);
-    }
+    return this.#client.sendChecked({ url, body: encodeGoJSON(body), signal: ctx.signal });
   }
 }
 

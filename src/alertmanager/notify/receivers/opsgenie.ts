@@ -8,7 +8,7 @@
 import type { OpsGenieConfig } from "../../config/types.ts";
 import type { Alert } from "../../types/types.ts";
 import type { Notifier, NotifyContext, NotifyResult } from "../notifier.ts";
-import { checkStatus, HTTPClient, inlineOrFile, transportFailure } from "./http.ts";
+import { HTTPClient, inlineOrFile } from "./http.ts";
 import { encodeGoJSON, omitEmpty, omitEmptyList, truncateRunes } from "./json.ts";
 import { groupKeyHash, groupStatus, Renderer } from "./render.ts";
 
@@ -134,18 +134,13 @@ export class OpsGenieNotifier implements Notifier {
     }
     if (r.error !== undefined)
       return { retry: false, error: new Error(`templating error: ${r.error.message}`) };
+    const headers = { Authorization: `GenieKey ${apiKey}` };
     for (const req of reqs) {
-      try {
-        const res = await this.#client.send({
-          ...req,
-          headers: { Authorization: `GenieKey ${apiKey}` },
-          signal: ctx.signal,
-        });
-        const verdict = checkStatus(res, { retryCodes: [429] });
-        if (verdict.error !== undefined) return verdict;
-      } catch (e) {
-        return transportFailure(e);
-      }
+      const verdict = await this.#client.sendChecked(
+        { ...req, headers, signal: ctx.signal },
+        { retryCodes: [429] },
+      );
+      if (verdict.error !== undefined) return verdict;
     }
     return { retry: false };
   }

@@ -10,7 +10,7 @@ import { GoFloat, GoMap } from "../../../config/yaml_emit.ts";
 import type { PagerdutyConfig } from "../../config/types.ts";
 import type { Alert } from "../../types/types.ts";
 import type { Notifier, NotifyContext, NotifyResult } from "../notifier.ts";
-import { checkStatus, HTTPClient, inlineOrFile, type Retrier, transportFailure } from "./http.ts";
+import { HTTPClient, inlineOrFile, type Retrier } from "./http.ts";
 import { encodeGoJSON, omitEmpty, omitEmptyList, truncateRunes } from "./json.ts";
 import { groupKeyHash, groupStatus, Renderer } from "./render.ts";
 
@@ -115,11 +115,8 @@ export class PagerDutyNotifier implements Notifier {
     }
     const url = this.#v1 ? PAGERDUTY_V1_URL : c.url;
     const signal = c.timeout > 0 ? AbortSignal.any([ctx.signal, AbortSignal.timeout(c.timeout)]) : ctx.signal;
-    try {
-      return checkStatus(await this.#client.send({ url, body, signal }), this.#retrier);
-    } catch (e) {
-      return transportFailure(e, `failed to post message to PagerDuty${this.#v1 ? " v1" : ""}: `);
-    }
+    const prefix = `failed to post message to PagerDuty${this.#v1 ? " v1" : ""}: `;
+    return this.#client.sendChecked({ url, body, signal }, this.#retrier, prefix);
   }
 
   async #v1Message(
@@ -129,9 +126,7 @@ export class PagerDutyNotifier implements Notifier {
     groupKey: string,
   ): Promise<Record<string, unknown>> {
     const c = this.#conf;
-    const serviceKey = await r.text(
-      c.service_key !== "" ? c.service_key : await inlineOrFile("", c.service_key_file),
-    );
+    const serviceKey = await r.text(await inlineOrFile(c.service_key, c.service_key_file));
     const description = truncateRunes(await r.text(c.description), MAX_SUMMARY_RUNES).text;
     const trigger = eventType === "trigger";
     return {
@@ -154,9 +149,7 @@ export class PagerDutyNotifier implements Notifier {
     groupKey: string,
   ): Promise<Record<string, unknown>> {
     const c = this.#conf;
-    const routingKey = await r.text(
-      c.routing_key !== "" ? c.routing_key : await inlineOrFile("", c.routing_key_file),
-    );
+    const routingKey = await r.text(await inlineOrFile(c.routing_key, c.routing_key_file));
     const images = [];
     for (const i of c.images) {
       const img = { src: await r.text(i.src), alt: await r.text(i.alt), href: await r.text(i.href) };

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { loadTemplates } from "../../template/load.ts";
 import type { Alert } from "../../types/types.ts";
 import type { NotifyContext } from "../notifier.ts";
+import { testAlert, testContext } from "../testing.ts";
 
 /** One request the sink received. */
 export interface Captured {
@@ -56,15 +57,14 @@ export async function startSink(
 
 /** Alerts from the JSON shape of `testdata/alerts.json`; `resolved` sets each `endsAt` to its `resolvedAt`. */
 export function alertsFromJSON(json: readonly Record<string, unknown>[], resolved: boolean): Alert[] {
-  return json.map((a) => ({
-    labels: a.labels as Record<string, string>,
-    annotations: a.annotations as Record<string, string>,
-    startsAt: Date.parse(a.startsAt as string),
-    endsAt: resolved ? Date.parse(a.resolvedAt as string) : 0,
-    generatorURL: a.generatorURL as string,
-    updatedAt: 0,
-    timeout: false,
-  }));
+  return json.map((a) =>
+    testAlert(a.labels as Record<string, string>, {
+      annotations: a.annotations as Record<string, string>,
+      startsAt: Date.parse(a.startsAt as string),
+      endsAt: resolved ? Date.parse(a.resolvedAt as string) : 0,
+      generatorURL: a.generatorURL as string,
+    }),
+  );
 }
 
 /** A flush context for receiver `receiverName` with the built-in templates and `externalURL`. */
@@ -78,20 +78,12 @@ export async function receiverContext(
   const label = Object.entries(groupLabels)
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(",");
-  return {
+  return testContext(templates, {
     groupKey: `{}:{${label}}`,
     receiverName,
     groupLabels,
-    repeatInterval: 3_600_000,
     now: Date.now(),
-    routeID: "{}",
     signal: AbortSignal.timeout(10_000),
-    templates,
-    firingAlerts: [],
-    resolvedAlerts: [],
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-    notificationReason: "",
     ...over,
-  };
+  });
 }

@@ -2,11 +2,11 @@
  * HorizontalPodAutoscaler (autoscaling/v2) and PodDisruptionBudget (policy/v1)
  * metrics (upstream `internal/store/{horizontalpodautoscaler,poddisruptionbudget}.go`).
  */
-import { type Condition, conditionMetrics, type KubeObject, optional, timestamp } from "../common.ts";
-import { labelsMetric } from "../labels.ts";
-import { type FamilyGenerator, family, type Metric, m, wrap } from "../metric.ts";
+import { type Condition, conditionMetrics, type KubeObject, optional } from "../common.ts";
+import { type FamilyGenerator, family, type Metric, m } from "../metric.ts";
 import { parseQuantity } from "../quantity.ts";
-import { erase, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { defineResource, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { annotationsFamily, createdFamily, labelsFamily } from "./meta.ts";
 
 interface Target {
   readonly type?: string;
@@ -160,17 +160,8 @@ function hpaFamilies(o: GeneratorOptions): FamilyGenerator<HorizontalPodAutoscal
       (h) => [m(h.status?.desiredReplicas ?? 0)],
       S,
     ),
-    family<H>(
-      "kube_horizontalpodautoscaler_annotations",
-      "Kubernetes annotations converted to Prometheus labels.",
-      (h) => labelsMetric("annotation", h.metadata?.annotations, o.annotationsAllowed),
-    ),
-    family<H>(
-      "kube_horizontalpodautoscaler_labels",
-      "Kubernetes labels converted to Prometheus labels.",
-      (h) => labelsMetric("label", h.metadata?.labels, o.labelsAllowed),
-      S,
-    ),
+    annotationsFamily<H>("horizontalpodautoscaler", o),
+    labelsFamily<H>("horizontalpodautoscaler", o),
     family<H>(
       "kube_horizontalpodautoscaler_status_condition",
       "The condition of this autoscaler.",
@@ -191,20 +182,9 @@ function pdbFamilies(o: GeneratorOptions): FamilyGenerator<PodDisruptionBudget>[
   type P = PodDisruptionBudget;
   const status = (f: keyof NonNullable<P["status"]>) => (p: P) => [m(p.status?.[f] ?? 0)];
   return [
-    family<P>(
-      "kube_poddisruptionbudget_annotations",
-      "Kubernetes annotations converted to Prometheus labels.",
-      (p) => labelsMetric("annotation", p.metadata?.annotations, o.annotationsAllowed),
-    ),
-    family<P>("kube_poddisruptionbudget_labels", "Kubernetes labels converted to Prometheus labels.", (p) =>
-      labelsMetric("label", p.metadata?.labels, o.labelsAllowed),
-    ),
-    family<P>(
-      "kube_poddisruptionbudget_created",
-      "Unix creation timestamp",
-      (p) => timestamp(p.metadata?.creationTimestamp),
-      S,
-    ),
+    annotationsFamily<P>("poddisruptionbudget", o),
+    labelsFamily<P>("poddisruptionbudget", o, false),
+    createdFamily<P>("poddisruptionbudget"),
     family<P>(
       "kube_poddisruptionbudget_status_current_healthy",
       "Current number of healthy pods",
@@ -239,37 +219,27 @@ function pdbFamilies(o: GeneratorOptions): FamilyGenerator<PodDisruptionBudget>[
 }
 
 /** `horizontalpodautoscalers`: `kube_horizontalpodautoscaler_*`, labelled `namespace`, `horizontalpodautoscaler`. */
-export const HORIZONTALPODAUTOSCALERS: ResourceDef = {
-  name: "horizontalpodautoscalers",
-  kind: "HorizontalPodAutoscaler",
-  group: "autoscaling",
-  version: "v2",
-  namespaced: true,
-  families: (o) =>
-    erase(
-      hpaFamilies(o).map((g) =>
-        wrap(g, (h) => ({
-          namespace: h.metadata?.namespace ?? "",
-          horizontalpodautoscaler: h.metadata?.name ?? "",
-        })),
-      ),
-    ),
-};
+export const HORIZONTALPODAUTOSCALERS: ResourceDef = defineResource(
+  {
+    name: "horizontalpodautoscalers",
+    kind: "HorizontalPodAutoscaler",
+    group: "autoscaling",
+    version: "v2",
+    namespaced: true,
+  },
+  "horizontalpodautoscaler",
+  hpaFamilies,
+);
 
 /** `poddisruptionbudgets`: `kube_poddisruptionbudget_*`, labelled `namespace`, `poddisruptionbudget`. */
-export const PODDISRUPTIONBUDGETS: ResourceDef = {
-  name: "poddisruptionbudgets",
-  kind: "PodDisruptionBudget",
-  group: "policy",
-  version: "v1",
-  namespaced: true,
-  families: (o) =>
-    erase(
-      pdbFamilies(o).map((g) =>
-        wrap(g, (p) => ({
-          namespace: p.metadata?.namespace ?? "",
-          poddisruptionbudget: p.metadata?.name ?? "",
-        })),
-      ),
-    ),
-};
+export const PODDISRUPTIONBUDGETS: ResourceDef = defineResource(
+  {
+    name: "poddisruptionbudgets",
+    kind: "PodDisruptionBudget",
+    group: "policy",
+    version: "v1",
+    namespaced: true,
+  },
+  "poddisruptionbudget",
+  pdbFamilies,
+);

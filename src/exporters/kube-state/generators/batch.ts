@@ -7,9 +7,9 @@ import {
   ownerMetrics,
   timestamp,
 } from "../common.ts";
-import { labelsMetric } from "../labels.ts";
-import { b, type FamilyGenerator, family, type Metric, m, wrap } from "../metric.ts";
-import { erase, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { b, type FamilyGenerator, family, type Metric, m } from "../metric.ts";
+import { defineResource, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { annotationsFamily, createdFamily, labelsFamily } from "./meta.ts";
 
 /** The fields of a Job the generators read. */
 export interface Job extends KubeObject {
@@ -67,22 +67,10 @@ function failed(j: Job): Metric[] {
 
 function jobFamilies(o: GeneratorOptions): FamilyGenerator<Job>[] {
   return [
-    family<Job>("kube_job_annotations", "Kubernetes annotations converted to Prometheus labels.", (j) =>
-      labelsMetric("annotation", j.metadata?.annotations, o.annotationsAllowed),
-    ),
-    family<Job>(
-      "kube_job_labels",
-      "Kubernetes labels converted to Prometheus labels.",
-      (j) => labelsMetric("label", j.metadata?.labels, o.labelsAllowed),
-      S,
-    ),
+    annotationsFamily<Job>("job", o),
+    labelsFamily<Job>("job", o),
     family<Job>("kube_job_info", "Information about job.", () => [m(1)], S),
-    family<Job>(
-      "kube_job_created",
-      "Unix creation timestamp",
-      (j) => timestamp(j.metadata?.creationTimestamp),
-      S,
-    ),
+    createdFamily<Job>("job"),
     family<Job>(
       "kube_job_spec_parallelism",
       "The maximum desired number of pods the job should run at any given time.",
@@ -144,17 +132,8 @@ function jobFamilies(o: GeneratorOptions): FamilyGenerator<Job>[] {
 
 function cronJobFamilies(o: GeneratorOptions): FamilyGenerator<CronJob>[] {
   return [
-    family<CronJob>(
-      "kube_cronjob_annotations",
-      "Kubernetes annotations converted to Prometheus labels.",
-      (c) => labelsMetric("annotation", c.metadata?.annotations, o.annotationsAllowed),
-    ),
-    family<CronJob>(
-      "kube_cronjob_labels",
-      "Kubernetes labels converted to Prometheus labels.",
-      (c) => labelsMetric("label", c.metadata?.labels, o.labelsAllowed),
-      S,
-    ),
+    annotationsFamily<CronJob>("cronjob", o),
+    labelsFamily<CronJob>("cronjob", o),
     family<CronJob>(
       "kube_cronjob_info",
       "Info about cronjob.",
@@ -167,12 +146,7 @@ function cronJobFamilies(o: GeneratorOptions): FamilyGenerator<CronJob>[] {
       ],
       S,
     ),
-    family<CronJob>(
-      "kube_cronjob_created",
-      "Unix creation timestamp",
-      (c) => timestamp(c.metadata?.creationTimestamp),
-      S,
-    ),
+    createdFamily<CronJob>("cronjob"),
     family<CronJob>(
       "kube_cronjob_status_active",
       "Active holds pointers to currently running jobs.",
@@ -226,31 +200,15 @@ function cronJobFamilies(o: GeneratorOptions): FamilyGenerator<CronJob>[] {
 }
 
 /** `jobs`: `kube_job_*`, labelled `namespace`, `job_name`. */
-export const JOBS: ResourceDef = {
-  name: "jobs",
-  kind: "Job",
-  group: "batch",
-  version: "v1",
-  namespaced: true,
-  families: (o) =>
-    erase(
-      jobFamilies(o).map((g) =>
-        wrap(g, (j) => ({ namespace: j.metadata?.namespace ?? "", job_name: j.metadata?.name ?? "" })),
-      ),
-    ),
-};
+export const JOBS: ResourceDef = defineResource(
+  { name: "jobs", kind: "Job", group: "batch", version: "v1", namespaced: true },
+  "job_name",
+  jobFamilies,
+);
 
 /** `cronjobs`: `kube_cronjob_*`, labelled `namespace`, `cronjob`. */
-export const CRONJOBS: ResourceDef = {
-  name: "cronjobs",
-  kind: "CronJob",
-  group: "batch",
-  version: "v1",
-  namespaced: true,
-  families: (o) =>
-    erase(
-      cronJobFamilies(o).map((g) =>
-        wrap(g, (c) => ({ namespace: c.metadata?.namespace ?? "", cronjob: c.metadata?.name ?? "" })),
-      ),
-    ),
-};
+export const CRONJOBS: ResourceDef = defineResource(
+  { name: "cronjobs", kind: "CronJob", group: "batch", version: "v1", namespaced: true },
+  "cronjob",
+  cronJobFamilies,
+);

@@ -2,11 +2,11 @@
  * Namespace, Service, Endpoints and ResourceQuota metrics (upstream
  * `internal/store/{namespace,service,endpoint,resourcequota}.go`).
  */
-import { type Condition, conditionMetrics, type KubeObject, timestamp } from "../common.ts";
-import { labelsMetric } from "../labels.ts";
-import { b, type FamilyGenerator, family, type Metric, m, wrap } from "../metric.ts";
+import { type Condition, conditionMetrics, type KubeObject } from "../common.ts";
+import { b, type FamilyGenerator, family, type Metric, m } from "../metric.ts";
 import { quantityMilliValue } from "../quantity.ts";
-import { erase, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { defineResource, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { metaFamilies } from "./meta.ts";
 
 interface Namespace extends KubeObject {
   readonly status?: { readonly phase?: string; readonly conditions?: readonly Condition[] };
@@ -52,29 +52,9 @@ interface ResourceQuota extends KubeObject {
 
 const S = { stable: true };
 
-function meta<T extends KubeObject>(kind: string, o: GeneratorOptions, stable = true): FamilyGenerator<T>[] {
-  return [
-    family<T>(`kube_${kind}_annotations`, "Kubernetes annotations converted to Prometheus labels.", (x) =>
-      labelsMetric("annotation", x.metadata?.annotations, o.annotationsAllowed),
-    ),
-    family<T>(
-      `kube_${kind}_labels`,
-      "Kubernetes labels converted to Prometheus labels.",
-      (x) => labelsMetric("label", x.metadata?.labels, o.labelsAllowed),
-      { stable },
-    ),
-    family<T>(
-      `kube_${kind}_created`,
-      "Unix creation timestamp",
-      (x) => timestamp(x.metadata?.creationTimestamp),
-      { stable },
-    ),
-  ];
-}
-
 function namespaceFamilies(o: GeneratorOptions): FamilyGenerator<Namespace>[] {
   return [
-    ...meta<Namespace>("namespace", o),
+    ...metaFamilies<Namespace>("namespace", o),
     family<Namespace>(
       "kube_namespace_status_phase",
       "kubernetes namespace status phase.",
@@ -95,7 +75,7 @@ function namespaceFamilies(o: GeneratorOptions): FamilyGenerator<Namespace>[] {
 
 function serviceFamilies(o: GeneratorOptions): FamilyGenerator<Service>[] {
   return [
-    ...meta<Service>("service", o),
+    ...metaFamilies<Service>("service", o),
     family<Service>(
       "kube_service_info",
       "Information about service.",
@@ -161,7 +141,7 @@ function endpointAddresses(e: Endpoints): Metric[] {
 
 function endpointFamilies(o: GeneratorOptions): FamilyGenerator<Endpoints>[] {
   return [
-    ...meta<Endpoints>("endpoint", o),
+    ...metaFamilies<Endpoints>("endpoint", o),
     family<Endpoints>("kube_endpoint_info", "Information about endpoint.", () => [m(1)], S),
     family<Endpoints>(
       "kube_endpoint_ports",
@@ -200,62 +180,36 @@ function quotaFamilies(o: GeneratorOptions): FamilyGenerator<ResourceQuota>[] {
     return out;
   };
   return [
-    ...meta<ResourceQuota>("resourcequota", o),
+    ...metaFamilies<ResourceQuota>("resourcequota", o),
     family<ResourceQuota>("kube_resourcequota", "Information about resource quota.", amounts, S),
   ];
 }
 
-const nsName = (label: string) => (x: KubeObject) => ({
-  namespace: x.metadata?.namespace ?? "",
-  [label]: x.metadata?.name ?? "",
-});
-
 /** `namespaces`: `kube_namespace_*`, labelled `namespace`. */
-export const NAMESPACES: ResourceDef = {
-  name: "namespaces",
-  kind: "Namespace",
-  group: "",
-  version: "v1",
-  namespaced: false,
-  families: (o) =>
-    erase(namespaceFamilies(o).map((g) => wrap(g, (n) => ({ namespace: n.metadata?.name ?? "" })))),
-};
+export const NAMESPACES: ResourceDef = defineResource(
+  { name: "namespaces", kind: "Namespace", group: "", version: "v1", namespaced: false },
+  "namespace",
+  namespaceFamilies,
+);
 
 /** `services`: `kube_service_*`, labelled `namespace`, `service`, `uid`. */
-export const SERVICES: ResourceDef = {
-  name: "services",
-  kind: "Service",
-  group: "",
-  version: "v1",
-  namespaced: true,
-  families: (o) =>
-    erase(
-      serviceFamilies(o).map((g) =>
-        wrap(g, (s) => ({
-          namespace: s.metadata?.namespace ?? "",
-          service: s.metadata?.name ?? "",
-          uid: s.metadata?.uid ?? "",
-        })),
-      ),
-    ),
-};
+export const SERVICES: ResourceDef = defineResource(
+  { name: "services", kind: "Service", group: "", version: "v1", namespaced: true },
+  "service",
+  serviceFamilies,
+  true,
+);
 
 /** `endpoints`: `kube_endpoint_*`, labelled `namespace`, `endpoint`. */
-export const ENDPOINTS: ResourceDef = {
-  name: "endpoints",
-  kind: "Endpoints",
-  group: "",
-  version: "v1",
-  namespaced: true,
-  families: (o) => erase(endpointFamilies(o).map((g) => wrap(g, nsName("endpoint")))),
-};
+export const ENDPOINTS: ResourceDef = defineResource(
+  { name: "endpoints", kind: "Endpoints", group: "", version: "v1", namespaced: true },
+  "endpoint",
+  endpointFamilies,
+);
 
 /** `resourcequotas`: `kube_resourcequota*`, labelled `namespace`, `resourcequota`. */
-export const RESOURCEQUOTAS: ResourceDef = {
-  name: "resourcequotas",
-  kind: "ResourceQuota",
-  group: "",
-  version: "v1",
-  namespaced: true,
-  families: (o) => erase(quotaFamilies(o).map((g) => wrap(g, nsName("resourcequota")))),
-};
+export const RESOURCEQUOTAS: ResourceDef = defineResource(
+  { name: "resourcequotas", kind: "ResourceQuota", group: "", version: "v1", namespaced: true },
+  "resourcequota",
+  quotaFamilies,
+);

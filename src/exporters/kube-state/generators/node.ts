@@ -7,9 +7,9 @@ import {
   sortedResources,
   timestamp,
 } from "../common.ts";
-import { labelsMetric } from "../labels.ts";
-import { b, type FamilyGenerator, family, type Metric, m, wrap } from "../metric.ts";
-import { erase, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { b, type FamilyGenerator, family, type Metric, m } from "../metric.ts";
+import { defineResource, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { annotationsFamily, createdFamily, labelsFamily } from "./meta.ts";
 
 /** The fields of a Node the generators read. */
 export interface Node extends KubeObject {
@@ -47,15 +47,8 @@ function resources(list: Readonly<Record<string, string>> | undefined): Metric[]
 function nodeFamilies(o: GeneratorOptions): FamilyGenerator<Node>[] {
   const S = { stable: true };
   return [
-    family<Node>("kube_node_annotations", "Kubernetes annotations converted to Prometheus labels.", (n) =>
-      labelsMetric("annotation", n.metadata?.annotations, o.annotationsAllowed),
-    ),
-    family<Node>(
-      "kube_node_created",
-      "Unix creation timestamp",
-      (n) => timestamp(n.metadata?.creationTimestamp),
-      S,
-    ),
+    annotationsFamily<Node>("node", o),
+    createdFamily<Node>("node"),
     family<Node>("kube_node_deletion_timestamp", "Unix deletion timestamp", (n) =>
       timestamp(n.metadata?.deletionTimestamp),
     ),
@@ -81,12 +74,7 @@ function nodeFamilies(o: GeneratorOptions): FamilyGenerator<Node>[] {
       },
       S,
     ),
-    family<Node>(
-      "kube_node_labels",
-      "Kubernetes labels converted to Prometheus labels.",
-      (n) => labelsMetric("label", n.metadata?.labels, o.labelsAllowed),
-      S,
-    ),
+    labelsFamily<Node>("node", o),
     family<Node>("kube_node_role", "The role of a cluster node.", (n) =>
       Object.keys(n.metadata?.labels ?? {})
         .filter((k) => k.startsWith(ROLE_PREFIX) && k.length > ROLE_PREFIX.length)
@@ -140,11 +128,8 @@ function nodeFamilies(o: GeneratorOptions): FamilyGenerator<Node>[] {
 }
 
 /** `nodes`: the `kube_node_*` families, each sample labelled `node`. */
-export const NODES: ResourceDef = {
-  name: "nodes",
-  kind: "Node",
-  group: "",
-  version: "v1",
-  namespaced: false,
-  families: (o) => erase(nodeFamilies(o).map((g) => wrap(g, (n) => ({ node: n.metadata?.name ?? "" })))),
-};
+export const NODES: ResourceDef = defineResource(
+  { name: "nodes", kind: "Node", group: "", version: "v1", namespaced: false },
+  "node",
+  nodeFamilies,
+);

@@ -1,9 +1,9 @@
 /** PersistentVolumeClaim and PersistentVolume metrics (upstream `internal/store/persistentvolume{,claim}.go`). */
 import { type Condition, conditionMetrics, type KubeObject, timestamp } from "../common.ts";
-import { labelsMetric } from "../labels.ts";
-import { b, type FamilyGenerator, family, m, wrap } from "../metric.ts";
+import { b, type FamilyGenerator, family, m } from "../metric.ts";
 import { quantityValue } from "../quantity.ts";
-import { erase, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { defineResource, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { annotationsFamily, createdFamily, labelsFamily } from "./meta.ts";
 
 interface PersistentVolumeClaim extends KubeObject {
   readonly spec?: {
@@ -49,18 +49,9 @@ const BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class";
 
 function meta<T extends KubeObject>(kind: string, o: GeneratorOptions): FamilyGenerator<T>[] {
   return [
-    family<T>(`kube_${kind}_annotations`, "Kubernetes annotations converted to Prometheus labels.", (x) =>
-      labelsMetric("annotation", x.metadata?.annotations, o.annotationsAllowed),
-    ),
-    family<T>(
-      `kube_${kind}_labels`,
-      "Kubernetes labels converted to Prometheus labels.",
-      (x) => labelsMetric("label", x.metadata?.labels, o.labelsAllowed),
-      S,
-    ),
-    family<T>(`kube_${kind}_created`, "Unix creation timestamp", (x) =>
-      timestamp(x.metadata?.creationTimestamp),
-    ),
+    annotationsFamily<T>(kind, o),
+    labelsFamily<T>(kind, o),
+    createdFamily<T>(kind, false),
     family<T>(`kube_${kind}_deletion_timestamp`, "Unix deletion timestamp", (x) =>
       timestamp(x.metadata?.deletionTimestamp),
     ),
@@ -189,30 +180,21 @@ function pvFamilies(o: GeneratorOptions): FamilyGenerator<PersistentVolume>[] {
 }
 
 /** `persistentvolumeclaims`: `kube_persistentvolumeclaim_*`, labelled `namespace`, `persistentvolumeclaim`. */
-export const PERSISTENTVOLUMECLAIMS: ResourceDef = {
-  name: "persistentvolumeclaims",
-  kind: "PersistentVolumeClaim",
-  group: "",
-  version: "v1",
-  namespaced: true,
-  families: (o) =>
-    erase(
-      pvcFamilies(o).map((g) =>
-        wrap(g, (c) => ({
-          namespace: c.metadata?.namespace ?? "",
-          persistentvolumeclaim: c.metadata?.name ?? "",
-        })),
-      ),
-    ),
-};
+export const PERSISTENTVOLUMECLAIMS: ResourceDef = defineResource(
+  {
+    name: "persistentvolumeclaims",
+    kind: "PersistentVolumeClaim",
+    group: "",
+    version: "v1",
+    namespaced: true,
+  },
+  "persistentvolumeclaim",
+  pvcFamilies,
+);
 
 /** `persistentvolumes`: `kube_persistentvolume_*`, labelled `persistentvolume`. */
-export const PERSISTENTVOLUMES: ResourceDef = {
-  name: "persistentvolumes",
-  kind: "PersistentVolume",
-  group: "",
-  version: "v1",
-  namespaced: false,
-  families: (o) =>
-    erase(pvFamilies(o).map((g) => wrap(g, (v) => ({ persistentvolume: v.metadata?.name ?? "" })))),
-};
+export const PERSISTENTVOLUMES: ResourceDef = defineResource(
+  { name: "persistentvolumes", kind: "PersistentVolume", group: "", version: "v1", namespaced: false },
+  "persistentvolume",
+  pvFamilies,
+);

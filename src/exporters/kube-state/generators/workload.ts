@@ -10,9 +10,9 @@ import {
   ownerMetrics,
   timestamp,
 } from "../common.ts";
-import { labelsMetric } from "../labels.ts";
-import { b, type FamilyGenerator, family, type Metric, m, wrap } from "../metric.ts";
-import { erase, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { b, type FamilyGenerator, family, type Metric, m } from "../metric.ts";
+import { defineResource, type GeneratorOptions, type ResourceDef } from "../resource.ts";
+import { metaFamilies } from "./meta.ts";
 
 interface Workload extends KubeObject {
   readonly spec?: {
@@ -50,37 +50,13 @@ function intOrPercent(v: string | number | undefined, replicas: number, roundUp:
   return [m(roundUp ? Math.ceil(x) : Math.floor(x))];
 }
 
-function common(kind: string, o: GeneratorOptions): FamilyGenerator<Workload>[] {
-  return [
-    family<Workload>(
-      `kube_${kind}_annotations`,
-      "Kubernetes annotations converted to Prometheus labels.",
-      (w) => labelsMetric("annotation", w.metadata?.annotations, o.annotationsAllowed),
-    ),
-    family<Workload>(
-      `kube_${kind}_labels`,
-      "Kubernetes labels converted to Prometheus labels.",
-      (w) => labelsMetric("label", w.metadata?.labels, o.labelsAllowed),
-      { stable: true },
-    ),
-    family<Workload>(
-      `kube_${kind}_created`,
-      "Unix creation timestamp",
-      (w) => timestamp(w.metadata?.creationTimestamp),
-      {
-        stable: true,
-      },
-    ),
-  ];
-}
-
 const S = { stable: true };
 const status = (field: string) => (w: Workload) => [m(num(w, field))];
 const generation = (w: Workload) => optional(w.metadata?.generation);
 
 function deploymentFamilies(o: GeneratorOptions): FamilyGenerator<Workload>[] {
   return [
-    ...common("deployment", o),
+    ...metaFamilies<Workload>("deployment", o),
     family<Workload>(
       "kube_deployment_status_replicas",
       "The number of replicas per deployment.",
@@ -168,7 +144,7 @@ function deploymentFamilies(o: GeneratorOptions): FamilyGenerator<Workload>[] {
 
 function replicasetFamilies(o: GeneratorOptions): FamilyGenerator<Workload>[] {
   return [
-    ...common("replicaset", o),
+    ...metaFamilies<Workload>("replicaset", o),
     family<Workload>(
       "kube_replicaset_status_replicas",
       "The number of replicas per ReplicaSet.",
@@ -216,7 +192,7 @@ function replicasetFamilies(o: GeneratorOptions): FamilyGenerator<Workload>[] {
 
 function daemonsetFamilies(o: GeneratorOptions): FamilyGenerator<Workload>[] {
   return [
-    ...common("daemonset", o),
+    ...metaFamilies<Workload>("daemonset", o),
     family<Workload>(
       "kube_daemonset_status_current_number_scheduled",
       "The number of nodes running at least one daemon pod and are supposed to.",
@@ -280,7 +256,7 @@ function statefulsetFamilies(o: GeneratorOptions): FamilyGenerator<Workload>[] {
     return typeof r === "string" && r !== "" ? [m(1, { revision: r })] : [];
   };
   return [
-    ...common("statefulset", o),
+    ...metaFamilies<Workload>("statefulset", o),
     family<Workload>(
       "kube_statefulset_status_replicas",
       "The number of replicas per StatefulSet.",
@@ -371,19 +347,7 @@ function def(
   label: string,
   gens: (o: GeneratorOptions) => FamilyGenerator<Workload>[],
 ): ResourceDef {
-  return {
-    name,
-    kind,
-    group: "apps",
-    version: "v1",
-    namespaced: true,
-    families: (o) =>
-      erase(
-        gens(o).map((g) =>
-          wrap(g, (w) => ({ namespace: w.metadata?.namespace ?? "", [label]: w.metadata?.name ?? "" })),
-        ),
-      ),
-  };
+  return defineResource({ name, kind, group: "apps", version: "v1", namespaced: true }, label, gens);
 }
 
 /** `deployments`: `kube_deployment_*`, labelled `namespace`, `deployment`. */
