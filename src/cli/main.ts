@@ -1,6 +1,7 @@
 import { alertmanagerCommand } from "./alertmanager.ts";
 import { checkCommand } from "./check/check.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { dashboardsCommand } from "./dashboards.ts";
 import { formatFlags, UsageError } from "./flags.ts";
 import { kubeStateMetricsCommand } from "./kubestatemetrics.ts";
 import { nodeExporterCommand } from "./nodeexporter.ts";
@@ -19,6 +20,7 @@ import { versionCommand } from "./version.ts";
 export const commands: Readonly<Record<string, Command>> = {
   alertmanager: alertmanagerCommand,
   check: checkCommand,
+  dashboards: dashboardsCommand,
   "kube-state-metrics": kubeStateMetricsCommand,
   "node-exporter": nodeExporterCommand,
   pushgateway: pushgatewayCommand,
