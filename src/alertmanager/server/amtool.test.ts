@@ -1,6 +1,6 @@
 /**
  * The reference amtool against a running `vigil alertmanager` process
- * (spawned as `node bin/vigil.ts alertmanager`): alert query, silence
+ * (spawned as `node bin/vigil.mjs alertmanager`): alert query, silence
  * add / query / expire, config show. Skips without the reference amtool.
  */
 import assert from "node:assert/strict";

@@ -1,7 +1,7 @@
 /**
  * Test helpers for the Alertmanager process: a webhook sink recording each
  * notification with its arrival time, Vigil's Alertmanager in process or as
- * a child process (`node bin/vigil.ts alertmanager`), the reference
+ * a child process (`node bin/vigil.mjs alertmanager`), the reference
  * `alertmanager` as a child process; `waitFor` and the reference binaries
  * come from `src/testing/`.
  */
@@ -135,10 +135,10 @@ export async function spawnServing(cmd: string, args: readonly string[], cwd?: s
   }
 }
 
-/** `node bin/vigil.ts alertmanager` on 127.0.0.1:0. */
+/** `node bin/vigil.mjs alertmanager` on 127.0.0.1:0. */
 export function spawnVigil(flags: readonly string[]): Promise<Child> {
   return spawnServing(process.execPath, [
-    join(ROOT, "bin/vigil.ts"),
+    join(ROOT, "bin/vigil.mjs"),
     "alertmanager",
     "--web.listen-address=127.0.0.1:0",
     "--cluster.listen-address=",

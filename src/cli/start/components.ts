@@ -6,7 +6,7 @@ export interface Component {
   readonly twin: string;
   /** Its default port, upstream's. */
   readonly port: number;
-  /** Whether `vigil start` runs it today. */
+  /** Whether `vigil start` runs it (kube-state-metrics needs a Kubernetes cluster). */
   readonly built: boolean;
 }
 
@@ -17,7 +17,7 @@ export const COMPONENTS: readonly Component[] = [
   { command: "pushgateway", twin: "pushgateway", port: 9091, built: true },
   { command: "node-exporter", twin: "node_exporter", port: 9100, built: true },
   { command: "kube-state-metrics", twin: "kube-state-metrics", port: 8080, built: false },
-  { command: "dashboards", twin: "grafana", port: 3000, built: false },
+  { command: "dashboards", twin: "grafana", port: 3000, built: true },
 ];
 
 /** Where the running components are. */
@@ -34,6 +34,10 @@ export interface BannerUrls {
   readonly configFile: string;
   /** The Alertmanager's config file ("" when an Alertmanager already running is used). */
   readonly alertmanagerConfigFile: string;
+  /** The dashboards. */
+  readonly dashboards: string;
+  /** How to log in to the dashboards ("" when they were not started here). */
+  readonly dashboardsLogin: string;
 }
 
 /**
@@ -47,7 +51,12 @@ export function formatBanner(version: string, urls: BannerUrls, components = COM
     `Vigil ${version}: vigil start runs the stack in this process.`,
     "",
     "Running:",
-    row("server", urls.server, "(Prometheus API, /metrics, /-/healthy, /-/ready)"),
+    row("server", urls.server, "(web UI, Prometheus API, /metrics, /-/healthy, /-/ready)"),
+    row(
+      "dashboards",
+      urls.dashboards,
+      urls.dashboardsLogin === "" ? "" : `(log in: ${urls.dashboardsLogin})`,
+    ),
     row("node exporter", `${urls.nodeExporter}/metrics`),
     row("pushgateway", `${urls.pushgateway}/metrics`, "(push to /metrics/job/<job>)"),
     row("alertmanager", urls.alertmanager, "(API v2: amtool --alertmanager.url=…, /-/ready)"),
@@ -58,7 +67,7 @@ export function formatBanner(version: string, urls: BannerUrls, components = COM
   ];
   if (urls.alertmanagerConfigFile !== "") lines.push(row("alertmanager config", urls.alertmanagerConfigFile));
   if (missing.length > 0) {
-    lines.push("", "Not built yet (command, upstream default port, upstream twin):");
+    lines.push("", "Not run by vigil start (command, upstream default port, upstream twin):");
     for (const c of missing)
       lines.push(row(`vigil ${c.command}`, `:${c.port}`.padEnd(7), `(upstream: ${c.twin})`));
   }

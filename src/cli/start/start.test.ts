@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +10,7 @@ import { freePort } from "../../testing/net.ts";
 import { main } from "../main.ts";
 import { type Captured, capture } from "../testing.ts";
 
-const BIN = fileURLToPath(new URL("../../../bin/vigil.ts", import.meta.url));
+const BIN = fileURLToPath(new URL("../../../bin/vigil.mjs", import.meta.url));
 const LISTENING = /msg="Listening on" component=web address=(127\.0\.0\.1:\d+)/;
 
 /** Polls `probe` every 10 ms until it returns a value; fails after `ms`. */
@@ -33,6 +33,7 @@ async function isolation(): Promise<string[]> {
     `--node-exporter.listen-address=127.0.0.1:${await freePort()}`,
     `--pushgateway.listen-address=127.0.0.1:${await freePort()}`,
     `--alertmanager.listen-address=127.0.0.1:${await freePort()}`,
+    `--dashboards.listen-address=127.0.0.1:${await freePort()}`,
   ];
 }
 
@@ -79,12 +80,25 @@ describe("vigil start", () => {
     assert.equal(ready.status, 200);
     assert.equal(await ready.text(), "Vigil is Ready.\n");
 
-    await waitFor(() => (run.stdout.text().includes("Not built yet") ? true : undefined));
+    await waitFor(() => (run.stdout.text().includes("Not run by vigil start") ? true : undefined));
     assert.match(
       run.stdout.text(),
       new RegExp(`^ {2}server +http://${address.replaceAll(".", "\\.")} `, "m"),
     );
-    assert.match(run.stdout.text(), /vigil dashboards +:3000 +\(upstream: grafana\)/);
+    assert.match(run.stdout.text(), /vigil kube-state-metrics +:8080 +\(upstream: kube-state-metrics\)/);
+    const dash = /^ {2}dashboards +(http:\/\/127\.0\.0\.1:\d+) \(log in: admin \/ password in (\S+)\)$/m.exec(
+      run.stdout.text(),
+    );
+    assert.ok(dash !== null, run.stdout.text());
+    assert.equal((await fetch(`${dash[1]}/api/health`)).status, 200);
+    const password = readFileSync(dash[2]!, "utf8").trim();
+    assert.ok(password.length >= 20 && password !== "admin", "a generated admin password, not admin/admin");
+    const login = await fetch(`${dash[1]}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user: "admin", password }),
+    });
+    assert.equal(login.status, 200);
     assert.doesNotMatch(run.stdout.text(), /vigil server +:9090/);
     assert.doesNotMatch(run.stdout.text(), /vigil alertmanager +:9093/);
     const am = /^ {2}alertmanager +(http:\/\/127\.0\.0\.1:\d+) /m.exec(run.stdout.text())?.[1];

@@ -2,6 +2,11 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { Alertmanager } from "../../alertmanager/server/alertmanager.ts";
 import { ALERTMANAGER_FLAGS, alertmanagerOptions } from "../../alertmanager/server/flags.ts";
+import {
+  BUILTIN_PROVISIONING_PATH,
+  type DashboardsServer,
+  startDashboards,
+} from "../../dashboards/dashboards.ts";
 import { LOG_FLAGS, type Logger, newLogger } from "../../log/log.ts";
 import { type RunningPushgateway, startPushgateway } from "../../pushgateway/pushgateway.ts";
 import { SERVER_FLAGS, serverOptions } from "../../server/flags.ts";
@@ -12,6 +17,7 @@ import type { Command } from "../command.ts";
 import { type FlagSpecs, parseFlags, UsageError } from "../flags.ts";
 import { nodeExporterCommand } from "../nodeexporter.ts";
 import { aborted, goSignalName } from "../signals.ts";
+import { startAdmin } from "./admin.ts";
 import { formatBanner } from "./components.ts";
 import {
   defaultConfigPath,
@@ -47,6 +53,11 @@ const FLAGS = {
     default: "",
     help: "Alertmanager configuration file; default: one written to <storage.tsdb.path>/vigil-start/ (a receiver that notifies nobody).",
   },
+  "dashboards.listen-address": {
+    type: "string",
+    default: ":3000",
+    help: "Address of the dashboards (Grafana's port); when something already listens there, no dashboards are started.",
+  },
   "storage.tsdb.path": {
     type: "string",
     default: "data/",
@@ -70,12 +81,13 @@ const FLAGS = {
  * until `ctx.signal` aborts or `/-/quit` is called.
  */
 export const startCommand: Command = {
-  summary: "Run the whole stack in one process: server, alertmanager, pushgateway, node exporter.",
+  summary:
+    "Run the whole stack in one process: server, alertmanager, pushgateway, node exporter, dashboards.",
   description:
     "Run every Vigil component that exists in one process, each on its upstream default port:\n" +
     "the server (Prometheus, :9090) scraping itself and the node exporter (:9100), the Pushgateway (:9091)\n" +
-    "and the Alertmanager (:9093) receiving the default alert rules' alerts, data in ./data.\n" +
-    "The banner lists the components (dashboards, …) that are not built yet.",
+    "and the Alertmanager (:9093) receiving the default alert rules' alerts, the dashboards (:3000) with\n" +
+    "built-in dashboards on the server, data in ./data. The banner says where to look.",
   flags: FLAGS,
   async run(args, ctx) {
     const flags = parseFlags(FLAGS, args);
@@ -83,6 +95,7 @@ export const startCommand: Command = {
     const nodeAddress = flags["node-exporter.listen-address"];
     usage(() => parseListenAddress(nodeAddress));
     usage(() => parseListenAddress(flags["alertmanager.listen-address"]));
+    usage(() => parseListenAddress(flags["dashboards.listen-address"]));
     const logger = newLogger({
       level: flags["log.level"],
       format: flags["log.format"],
@@ -177,6 +190,33 @@ export const startCommand: Command = {
     }
     const bound = parseListenAddress(server.address);
     const url = browseUrl(bound.host ?? "0.0.0.0", bound.port);
+
+    const dashAddress = flags["dashboards.listen-address"];
+    const dashTarget = dialTarget(dashAddress);
+    let dashboards: DashboardsServer | null = null;
+    let admin: { user: string; password: string; file: string } | null = null;
+    if (await listening(dashTarget)) {
+      logger.info("Something already listens on the dashboards' address; not starting dashboards", {
+        address: dashTarget,
+      });
+    } else {
+      try {
+        admin = startAdmin(opts.tsdbPath, process.env);
+        dashboards = await startDashboards({
+          listenAddress: dashAddress,
+          storagePath: join(opts.tsdbPath, "dashboards"),
+          provisioningPaths: [BUILTIN_PROVISIONING_PATH],
+          admin,
+          logger,
+          env: { ...process.env, VIGIL_SERVER_URL: `http://${dialTarget(server.address)}` },
+        });
+      } catch (err) {
+        logger.error("Error starting the dashboards, exiting gracefully...", { err });
+        stop.abort();
+        await Promise.all([server.close(), nodeExporter, pushgateway?.close(), alertmanager?.close()]);
+        return 1;
+      }
+    }
     const urls = {
       server: url,
       nodeExporter: `http://${nodeTarget}`,
@@ -184,6 +224,8 @@ export const startCommand: Command = {
       alertmanager: `http://${amTarget}`,
       configFile,
       alertmanagerConfigFile: amConfigFile,
+      dashboards: `http://${dashTarget}`,
+      dashboardsLogin: admin === null ? "" : `${admin.user} / password in ${admin.file}`,
     };
     ctx.stdout.write(`${formatBanner(info.version, urls)}\n`);
     const reason = await Promise.race([
@@ -196,7 +238,13 @@ export const startCommand: Command = {
       });
     else logger.warn("Received termination request via web service, exiting gracefully...");
     stop.abort();
-    await Promise.all([server.close(), nodeExporter, pushgateway?.close(), alertmanager?.close()]);
+    await Promise.all([
+      dashboards?.close(),
+      server.close(),
+      nodeExporter,
+      pushgateway?.close(),
+      alertmanager?.close(),
+    ]);
     logger.info("See you next time!");
     return 0;
   },
