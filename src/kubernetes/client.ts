@@ -43,8 +43,14 @@ export interface KubeClient {
   /**
    * Opens `path?watch=true&…` and yields events until the server ends the
    * stream or `signal` aborts; rejects with {@link KubeAPIError} on a non-200 answer.
+   * `opened`, when given, is called once the server answered 200 (before any event).
    */
-  watch<T extends KubeObject>(path: string, query: Query, signal: AbortSignal): AsyncGenerator<WatchEvent<T>>;
+  watch<T extends KubeObject>(
+    path: string,
+    query: Query,
+    signal: AbortSignal,
+    opened?: () => void,
+  ): AsyncGenerator<WatchEvent<T>>;
   /** GETs any JSON document (e.g. `/version`). */
   getJSON(path: string, signal: AbortSignal): Promise<unknown>;
   /** Closes the connection pool. */
@@ -107,8 +113,9 @@ export function newKubeClient(conn: Connection, opts: KubeClientOptions = {}): K
       if (body === undefined) throw new Error(`${path}: list exceeds ${LIST_BODY_LIMIT} bytes`);
       return JSON.parse(body.toString("utf8")) as KubeList<T>;
     },
-    async *watch<T extends KubeObject>(path: string, query: Query, signal: AbortSignal) {
+    async *watch<T extends KubeObject>(path: string, query: Query, signal: AbortSignal, opened?: () => void) {
       const res = await get(path, { ...query, watch: true }, signal);
+      opened?.();
       let rest = "";
       try {
         for await (const chunk of res.body) {

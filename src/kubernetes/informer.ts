@@ -37,6 +37,13 @@ export interface InformerOptions {
   readonly logger?: Logger;
   /** Called on each failed list or watch (not on 410 Gone, which re-lists), e.g. to count it. */
   readonly onFailure?: (err: unknown) => void;
+  /**
+   * Called after every list (once per complete, possibly paged, list) and
+   * every watch request, with the error when it failed (a watch counts as
+   * successful once the server answered 200; a 410 status is an error) —
+   * kube-state-metrics' `kube_state_metrics_{list,watch}_total`.
+   */
+  readonly onCall?: (call: "list" | "watch", err?: unknown) => void;
 }
 
 /** Change callbacks; each runs synchronously after the store changed. */
@@ -190,9 +197,19 @@ export function newInformer<T extends KubeObject>(opts: InformerOptions): Inform
     stats.watches++;
     const timeout = opts.watchTimeoutSeconds ?? Math.floor(300 + Math.random() * 300);
     const query = { ...selectors, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: timeout };
-    for await (const ev of opts.client.watch<T>(path, query, signal)) {
-      if (signal.aborted) return;
-      apply(ev);
+    let opened = false;
+    const onOpen = () => {
+      opened = true;
+      opts.onCall?.("watch");
+    };
+    try {
+      for await (const ev of opts.client.watch<T>(path, query, signal, onOpen)) {
+        if (signal.aborted) return;
+        apply(ev);
+      }
+    } catch (err) {
+      if (!opened && !signal.aborted) opts.onCall?.("watch", err);
+      throw err;
     }
   }
 
@@ -212,7 +229,15 @@ export function newInformer<T extends KubeObject>(opts: InformerOptions): Inform
         try {
           if (needList) {
             stats.lists++;
-            replace(await listAll(signal));
+            let list: KubeList<T>;
+            try {
+              list = await listAll(signal);
+            } catch (err) {
+              if (!signal.aborted) opts.onCall?.("list", err);
+              throw err;
+            }
+            opts.onCall?.("list");
+            replace(list);
             needList = false;
           }
           await watchOnce(signal);

@@ -25,14 +25,6 @@ export interface ResourceDef {
   readonly families: (opts: GeneratorOptions) => readonly FamilyGenerator<KubeObject>[];
 }
 
-/** The list/watch path of a resource, in all namespaces or one. */
-export function resourcePath(def: ResourceDef, namespace?: string): string {
-  const base = def.group === "" ? `/api/${def.version}` : `/apis/${def.group}/${def.version}`;
-  return def.namespaced && namespace !== undefined && namespace !== ""
-    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${def.name}`
-    : `${base}/${def.name}`;
-}
-
 /** Erases a typed generator list to the store's object type (each def only sees its own kind). */
 export function erase<T>(gens: readonly FamilyGenerator<T>[]): readonly FamilyGenerator<KubeObject>[] {
   return gens as unknown as readonly FamilyGenerator<KubeObject>[];

@@ -1,139 +1,220 @@
 /**
- * The exporter against a fake API server on 127.0.0.1 speaking the list +
- * watch protocol: initial list, the fixture watch stream's changes showing up
- * in `/metrics` within a second, bookmarks, a `410 Gone` ERROR event causing
- * one re-list, and scrapes never listing again.
+ * The exporter on the shared informer against `src/kubernetes/testing`'s fake
+ * API server: the initial list, changes showing up in `/metrics` within a
+ * second, bookmarks, `410 Gone` (as an ERROR event and as the HTTP status)
+ * causing exactly one re-list, scrapes never listing, one informer per
+ * `--namespaces` entry, and the list/watch counters.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
+import { DEFAULT_HTTP_CLIENT_CONFIG } from "../../config/httpclient.ts";
+import { newKubeClient } from "../../kubernetes/client.ts";
+import type { KubeObject } from "../../kubernetes/objects.ts";
+import {
+  type FakeAPIServer,
+  FIXTURES_DIR,
+  startFakeAPIServer,
+} from "../../kubernetes/testing/fake_apiserver.ts";
 import { nopLogger } from "../../log/log.ts";
+import { waitFor } from "../../testing/wait.ts";
 import { RESOURCES } from "./registry.ts";
-import { startKubeStateMetrics } from "./run.ts";
-import { apiClient } from "./source.ts";
-import { FIXTURE_API_DIR } from "./testing.ts";
+import { connectionFromFlags, type RunningKubeState, startKubeStateMetrics } from "./run.ts";
 
-/** A minimal API server: lists from the fixtures, watch streams the test writes to. */
-class FakeApi {
-  readonly lists = new Map<string, number>();
-  readonly queries: string[] = [];
-  readonly #watchers = new Map<string, ServerResponse[]>();
-  readonly server: Server;
+const WATCH_FIXTURE = `${FIXTURES_DIR}/watch-pods.jsonl`;
 
-  constructor() {
-    this.server = createServer((req, res) => this.#handle(req, res));
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  #handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? "/", "http://x");
-    this.queries.push(url.pathname + url.search);
-    const resource = url.pathname.split("/").at(-1)!;
-    if (url.searchParams.get("watch") === "1") {
-      res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
-      res.flushHeaders();
-      this.#watchers.set(resource, [...(this.#watchers.get(resource) ?? []), res]);
-      return;
-    }
-    this.lists.set(resource, (this.lists.get(resource) ?? 0) + 1);
-    res.writeHead(200, { "Content-Type": "application/json" });
-    res.end(readFileSync(`${FIXTURE_API_DIR}${resource}.json`));
-  }
-
-  /** Sends one watch event line to every open watch of `resource`. */
-  send(resource: string, line: string): void {
-    for (const w of this.#watchers.get(resource) ?? []) w.write(`${line}\n`);
-  }
-
-  watching(resource: string): number {
-    return (this.#watchers.get(resource) ?? []).filter((w) => !w.writableEnded).length;
-  }
-
-  async stop(): Promise<void> {
-    for (const ws of this.#watchers.values()) for (const w of ws) w.end();
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
+/** The pod the fixture watch stream adds (`cart-7d9f8b6c5d-v6r8t`), as created, then running. */
+function watchPods(): { creating: KubeObject; running: KubeObject } {
+  const events = readFileSync(WATCH_FIXTURE, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { type: string; object: KubeObject });
+  const cart = events.filter((e) => e.object.metadata.name === "cart-7d9f8b6c5d-v6r8t");
+  return { creating: cart[0]!.object, running: cart.at(-1)!.object };
 }
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 1000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+async function start(
+  api: FakeAPIServer,
+  over: { namespaces?: string[]; resources?: string[] } = {},
+): Promise<RunningKubeState> {
+  return startKubeStateMetrics({
+    resources: (over.resources ?? ["nodes", "pods"]).map((r) => RESOURCES.get(r)!),
+    namespaces: over.namespaces ?? [],
+    namespacesDenylist: ["kube-public"],
+    labelsAllowList: new Map(),
+    annotationsAllowList: new Map(),
+    client: newKubeClient({ server: api.url, http: DEFAULT_HTTP_CLIENT_CONFIG, via: "api_server" }),
+    listen: "127.0.0.1:0",
+    telemetryListen: "127.0.0.1:0",
+    gzip: false,
+    logger: nopLogger,
+    retryMs: 20,
+  });
 }
 
-describe("kube-state-metrics against a fake API server", {
-  skip: !existsSync(`${FIXTURE_API_DIR}watch-pods.jsonl`) && "no fixtures",
+/** List requests (not watches) of `path`. */
+function lists(api: FakeAPIServer, path: string): number {
+  return api.requests.filter((r) => r.path === path && r.query.watch === undefined).length;
+}
+
+const within = (what: string, cond: () => Promise<boolean> | boolean) =>
+  waitFor(what, async () => ((await cond()) ? true : undefined), 1000);
+
+describe("kube-state-metrics on the shared informer", {
+  skip: !existsSync(WATCH_FIXTURE) && "no fixtures",
 }, () => {
-  it("lists once, follows the watch stream, re-lists on 410", { timeout: 20_000 }, async (t) => {
-    const api = new FakeApi();
-    const url = await api.start();
-    const ks = await startKubeStateMetrics({
-      resources: [RESOURCES.get("nodes")!, RESOURCES.get("pods")!],
-      namespaces: [],
-      namespacesDenylist: ["kube-public"],
-      labelsAllowList: new Map(),
-      annotationsAllowList: new Map(),
-      client: apiClient(url),
-      listen: "127.0.0.1:0",
-      telemetryListen: "127.0.0.1:0",
-      gzip: false,
-      logger: nopLogger,
-      retryMs: 20,
+  for (const goneAs of ["event", "status"] as const) {
+    it(`lists once, follows watches, re-lists once on 410 Gone as ${goneAs}`, {
+      timeout: 20_000,
+    }, async (t) => {
+      const api = await startFakeAPIServer();
+      api.goneAs = goneAs;
+      const ks = await start(api);
+      t.after(async () => {
+        await ks.close();
+        await api.close();
+      });
+      const base = `http://127.0.0.1:${ks.metricsServer.port}`;
+      const telemetryURL = `http://127.0.0.1:${ks.telemetryServer.port}`;
+      const scrape = async () => (await fetch(`${base}/metrics`)).text();
+
+      await ks.synced;
+      assert.equal((await fetch(`${telemetryURL}/readyz`)).status, 200);
+      await within("watches", () => api.watchers() === 2);
+      const first = await scrape();
+      assert.match(first, /kube_pod_info\{namespace="scraper",pod="e2e-failjob-28dqq",/);
+      assert.match(first, /kube_node_info\{node="datagen-1-35-m03",/);
+      assert.ok(!first.includes("cart-7d9f8b6c5d-v6r8t"));
+      // The watch resumed from the list's version, with bookmarks; the denylist is a field selector.
+      const w = api.requests.find((r) => r.path === "/api/v1/pods" && r.query.watch === "true")!;
+      assert.equal(w.query.resourceVersion, String(api.resourceVersion()));
+      assert.equal(w.query.allowWatchBookmarks, "true");
+      assert.equal(w.query.fieldSelector, "metadata.namespace!=kube-public");
+
+      const { creating, running } = watchPods();
+      api.upsert("pods", creating);
+      await within("added pod", async () => (await scrape()).includes('pod="cart-7d9f8b6c5d-v6r8t"'));
+      api.upsert("pods", running);
+      const phase =
+        /kube_pod_status_phase\{namespace="shop",pod="cart-7d9f8b6c5d-v6r8t",[^}]*phase="Running"\} 1/;
+      await within("running pod", async () => phase.test(await scrape()));
+      api.bookmark("pods");
+      api.remove("pods", "scraper", "e2e-failjob-28dqq");
+      await within("deleted pod", async () => !(await scrape()).includes('pod="e2e-failjob-28dqq"'));
+      assert.equal(lists(api, "/api/v1/pods"), 1, "scrapes and watch events must not list");
+
+      // A change the watch misses, then history compacted: resuming gets 410 and re-lists.
+      api.closeWatches();
+      api.remove("pods", "shop", "cart-7d9f8b6c5d-v6r8t");
+      api.compact();
+      await within("re-list after 410", () => lists(api, "/api/v1/pods") === 2);
+      await within("state from the re-list", async () => !(await scrape()).includes("cart-7d9f8b6c5d-v6r8t"));
+      await within("watching again", () => api.watchers() === 2);
+      await new Promise((r) => setTimeout(r, 200));
+      await scrape();
+      assert.equal(lists(api, "/api/v1/pods"), 2, "exactly one re-list");
+      // Compaction is server-wide: the nodes informer re-lists once too.
+      assert.equal(lists(api, "/api/v1/nodes"), 2, "exactly one nodes re-list");
+
+      const self = await (await fetch(`${telemetryURL}/metrics`)).text();
+      assert.match(self, /kube_state_metrics_list_total\{resource="\*v1.Pod",result="success"\} 2\n/);
+      assert.match(self, /kube_state_metrics_list_total\{resource="\*v1.Node",result="success"\} 2\n/);
+      // Watches: the first, the resumed one after closeWatches (a 410 ERROR event arrives on an open
+      // watch), and the one after the re-list; a 410 status is a failed watch call instead.
+      const watches = /kube_state_metrics_watch_total\{resource="\*v1.Pod",result="success"\} (\d+)/.exec(
+        self,
+      );
+      assert.equal(watches?.[1], goneAs === "event" ? "3" : "2");
+      const failed = /kube_state_metrics_watch_total\{resource="\*v1.Pod",result="error"\} (\d+)/.exec(self);
+      assert.equal(failed?.[1], goneAs === "event" ? undefined : "1");
+      assert.equal((await fetch(`${base}/healthz`)).status, 200);
     });
+  }
+
+  it("runs one informer per --namespaces entry", { timeout: 20_000 }, async (t) => {
+    const api = await startFakeAPIServer();
+    const ks = await start(api, { namespaces: ["shop", "scraper"], resources: ["pods"] });
     t.after(async () => {
       await ks.close();
-      await api.stop();
+      await api.close();
     });
-    const base = `http://127.0.0.1:${ks.metricsServer.port}`;
-    const scrape = async () => (await fetch(`${base}/metrics`)).text();
-    const ready = async () => (await fetch(`http://127.0.0.1:${ks.telemetryServer.port}/readyz`)).status;
-
     await ks.synced;
-    assert.equal(await ready(), 200);
-    await until("watches", () => api.watching("pods") === 1 && api.watching("nodes") === 1);
-    const first = await scrape();
-    assert.match(first, /kube_pod_info\{namespace="scraper",pod="e2e-failjob-28dqq",/);
-    assert.match(first, /kube_node_info\{node="datagen-1-35-m03",/);
-    assert.ok(!first.includes("cart-7d9f8b6c5d-v6r8t"));
-    // The watch resumed from the list's version, asked for bookmarks, and the denylist is a field selector.
-    const watchQuery = api.queries.find((q) => q.startsWith("/api/v1/pods?") && q.includes("watch=1"))!;
-    assert.match(watchQuery, /resourceVersion=2091/);
-    assert.match(watchQuery, /allowWatchBookmarks=true/);
-    assert.match(watchQuery, /fieldSelector=metadata.namespace%21%3Dkube-public/);
+    const scrape = async () => (await fetch(`http://127.0.0.1:${ks.metricsServer.port}/metrics`)).text();
+    const namespaces = async () =>
+      [
+        ...new Set([...(await scrape()).matchAll(/kube_pod_info\{namespace="([^"]*)"/g)].map((m) => m[1])),
+      ].sort();
+    assert.deepEqual(await namespaces(), ["scraper", "shop"]);
+    assert.equal(lists(api, "/api/v1/namespaces/shop/pods"), 1);
+    assert.equal(lists(api, "/api/v1/namespaces/scraper/pods"), 1);
+    assert.equal(lists(api, "/api/v1/pods"), 0);
+    await within("watches", () => api.watchers() === 2);
+    api.remove("pods", "scraper", "e2e-failjob-28dqq");
+    await within("deleted pod", async () => !(await scrape()).includes('pod="e2e-failjob-28dqq"'));
+    assert.deepEqual(await namespaces(), ["scraper", "shop"]);
+    // Re-created under the same name (a MODIFIED with a new uid): the old uid's lines go.
+    const pod = api.objects("pods").find((p) => p.metadata.namespace === "shop")!;
+    const name = pod.metadata.name!;
+    api.upsert("pods", { ...pod, metadata: { ...pod.metadata, uid: "00000000-new" } });
+    const infos = async () =>
+      (await scrape())
+        .split("\n")
+        .filter((l) => l.startsWith(`kube_pod_info{namespace="shop",pod="${name}",`));
+    await within("new uid", async () => (await infos()).some((l) => l.includes('uid="00000000-new"')));
+    assert.equal((await infos()).length, 1);
+  });
 
-    const events = readFileSync(`${FIXTURE_API_DIR}watch-pods.jsonl`, "utf8").trim().split("\n");
-    const [added, creating, running, bookmark, deleted, gone] = events;
-    api.send("pods", added!);
-    await until("added pod", async () => (await scrape()).includes('pod="cart-7d9f8b6c5d-v6r8t"'));
-    api.send("pods", creating!);
-    api.send("pods", running!);
-    await until("running pod", async () =>
-      /kube_pod_status_phase\{namespace="shop",pod="cart-7d9f8b6c5d-v6r8t",[^}]*phase="Running"\} 1/.test(
-        await scrape(),
-      ),
+  it("is not ready while a list fails, counting list errors", { timeout: 20_000 }, async (t) => {
+    const api = await startFakeAPIServer();
+    const forbidden = { pathPrefix: "/api/v1/nodes", status: 403, count: 1_000_000 };
+    api.failures.push(forbidden);
+    const ks = await start(api);
+    t.after(async () => {
+      await ks.close();
+      await api.close();
+    });
+    const telemetryURL = `http://127.0.0.1:${ks.telemetryServer.port}`;
+    const self = async () => (await fetch(`${telemetryURL}/metrics`)).text();
+    const errors = /kube_state_metrics_list_total\{resource="\*v1.Node",result="error"\} (\d+)\n/;
+    await waitFor(
+      "two failed lists",
+      async () => Number(errors.exec(await self())?.[1] ?? 0) >= 2 || undefined,
     );
-    api.send("pods", bookmark!);
-    api.send("pods", deleted!);
-    await until("deleted pod", async () => !(await scrape()).includes('pod="e2e-failjob-28dqq"'));
-    assert.equal(api.lists.get("pods"), 1, "scrapes must not list");
+    assert.equal((await fetch(`${telemetryURL}/readyz`)).status, 503);
+    forbidden.count = 0;
+    await ks.synced;
+    assert.equal((await fetch(`${telemetryURL}/readyz`)).status, 200);
+    assert.match(await self(), /kube_state_metrics_list_total\{resource="\*v1.Node",result="success"\} 1\n/);
+  });
+});
 
-    api.send("pods", gone!);
-    await until("re-list after 410", () => api.lists.get("pods") === 2);
-    // The re-list restores the fixture state (the deleted pod is back, the added one gone).
-    await until("state from re-list", async () => (await scrape()).includes('pod="e2e-failjob-28dqq"'));
-    assert.ok(!(await scrape()).includes("cart-7d9f8b6c5d-v6r8t"));
-    const self = await (await fetch(`http://127.0.0.1:${ks.telemetryServer.port}/metrics`)).text();
-    assert.match(self, /kube_state_metrics_list_total\{resource="\*v1.Pod",result="success"\} 2/);
-    assert.match(self, /kube_state_metrics_list_total\{resource="\*v1.Node",result="success"\} 1/);
-    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+describe("connectionFromFlags", () => {
+  it("takes --kubeconfig, with --apiserver overriding its server, or --apiserver alone", (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "vigil-ksm-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, "kubeconfig");
+    writeFileSync(
+      file,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters: [{name: c, cluster: {server: 'https://10.0.0.1:6443/', insecure-skip-tls-verify: true}}]",
+        "users: [{name: u, user: {token: s3cret}}]",
+        "contexts: [{name: x, context: {cluster: c, user: u, namespace: shop}}]",
+        "current-context: x",
+      ].join("\n"),
+    );
+    const fromFile = connectionFromFlags("", file);
+    assert.equal(fromFile.server, "https://10.0.0.1:6443");
+    assert.deepEqual(fromFile.http.authorization, { type: "Bearer", credentials: "s3cret" });
+    assert.equal(fromFile.namespace, "shop");
+    const overridden = connectionFromFlags("http://127.0.0.1:8001/", file);
+    assert.equal(overridden.server, "http://127.0.0.1:8001");
+    assert.deepEqual(overridden.http.authorization, { type: "Bearer", credentials: "s3cret" });
+    const bare = connectionFromFlags("http://127.0.0.1:8001", "");
+    assert.equal(bare.via, "api_server");
+    assert.equal(bare.http.authorization, undefined);
   });
 });

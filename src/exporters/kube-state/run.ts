@@ -1,18 +1,27 @@
 /**
- * Starts kube-state-metrics: one reflector per enabled resource and watched
- * namespace feeding the exporter's stores, and the two HTTP servers.
+ * Starts kube-state-metrics: one shared informer (`src/kubernetes`) per
+ * enabled resource and watched namespace feeding the exporter's stores, and
+ * the two HTTP servers.
  */
-
-import type { RequestOptions } from "node:https";
-import { newKubeConfig } from "../../kubernetes/config.ts";
+import { type KubeClient, newKubeClient } from "../../kubernetes/client.ts";
+import {
+  type Connection,
+  fromKubeConfig,
+  newKubeConfig,
+  resolveConnection,
+} from "../../kubernetes/config.ts";
+import { type Informer, newInformer } from "../../kubernetes/informer.ts";
+import type { KubeObject as WireObject } from "../../kubernetes/objects.ts";
+import type { ResourceKind } from "../../kubernetes/resources.ts";
 import type { Logger } from "../../log/log.ts";
 import { listenAndServe, type RunningServer } from "../../web/toolkit/serve.ts";
+import type { KubeObject } from "./common.ts";
 import { KubeStateExporter } from "./exporter.ts";
 import { denylistSelector } from "./flags.ts";
 import type { AllowList } from "./labels.ts";
 import type { ResourceDef } from "./resource.ts";
 import { metricsHandler, telemetryHandler } from "./server.ts";
-import { type ApiClient, apiClient, runReflector } from "./source.ts";
+import { type MetricsStore, objectKey } from "./store.ts";
 import { Telemetry } from "./telemetry.ts";
 
 /** Everything `vigil kube-state-metrics` runs with. */
@@ -23,45 +32,76 @@ export interface KubeStateOptions {
   readonly namespacesDenylist: readonly string[];
   readonly labelsAllowList: AllowList;
   readonly annotationsAllowList: AllowList;
-  readonly client: ApiClient;
+  readonly client: KubeClient;
   /** `host:port` of the metrics server and of the telemetry server. */
   readonly listen: string;
   readonly telemetryListen: string;
   readonly gzip: boolean;
   readonly logger: Logger;
+  /** First back-off after a failed list or watch, ms (the informer's default 800, doubling to 30 s). */
   readonly retryMs?: number;
 }
 
-/** A running exporter; `close` stops watches and servers. */
+/** A running exporter; `close` stops watches and servers and closes the client. */
 export interface RunningKubeState {
   readonly exporter: KubeStateExporter;
   readonly telemetry: Telemetry;
   readonly metricsServer: RunningServer;
   readonly telemetryServer: RunningServer;
-  /** Resolves once every reflector listed once (or when closed). */
+  /** Resolves once every informer listed once (or when closed). */
   readonly synced: Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * An API client from `--apiserver` / `--kubeconfig` the way upstream picks
- * one: a kubeconfig file when given, else in-cluster config when running in
- * a pod, else `$KUBECONFIG`/`~/.kube/config`; `--apiserver` overrides the
- * server URL (alone, it is used without credentials).
+ * The API connection from `--apiserver` / `--kubeconfig` the way upstream
+ * (`clientcmd.BuildConfigFromFlags`) picks one: a kubeconfig file when
+ * given (`--apiserver` then overrides its server URL); `--apiserver` alone,
+ * used without credentials; else in-cluster config when running in a pod,
+ * else `$KUBECONFIG`/`~/.kube/config`.
  */
-export async function clientFromFlags(apiserver: string, kubeconfig: string): Promise<ApiClient> {
+export function connectionFromFlags(apiserver: string, kubeconfig: string): Connection {
+  if (kubeconfig !== "") {
+    const conn = resolveConnection({ kubeconfigFile: kubeconfig });
+    return apiserver === "" ? conn : { ...conn, server: apiserver.replace(/\/+$/, "") };
+  }
+  if (apiserver !== "") return resolveConnection({ apiServer: apiserver });
+  if (process.env.KUBERNETES_SERVICE_HOST) return resolveConnection({});
   const kc = newKubeConfig();
-  if (kubeconfig !== "") kc.loadFromFile(kubeconfig);
-  else if (apiserver !== "") return apiClient(apiserver);
-  else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-  else kc.loadFromDefault();
-  const cluster = kc.getCurrentCluster();
-  const server = apiserver !== "" ? apiserver : cluster?.server;
-  if (server === undefined || server === "")
-    throw new Error("no API server: set --apiserver or --kubeconfig");
-  const opts: RequestOptions = {};
-  await kc.applyToHTTPSOptions(opts);
-  return apiClient(server, opts);
+  kc.loadFromDefault();
+  return fromKubeConfig(kc, "kubeconfig");
+}
+
+/** A client for {@link connectionFromFlags}; throws when no API server can be determined. */
+export async function clientFromFlags(apiserver: string, kubeconfig: string): Promise<KubeClient> {
+  return newKubeClient(connectionFromFlags(apiserver, kubeconfig));
+}
+
+/** The shared client layer's view of a kube-state resource. */
+export function resourceKind(def: ResourceDef): ResourceKind {
+  return {
+    group: def.group,
+    version: def.version,
+    plural: def.name,
+    kind: def.kind,
+    namespaced: def.namespaced,
+  };
+}
+
+/**
+ * Connects an informer's changes to a metrics store: adds and updates
+ * re-render the object (an object re-created under the same name with a new
+ * uid first drops the old one's lines), deletes forget it.
+ */
+export function feedStore(informer: Informer<WireObject>, sink: MetricsStore, scope: string): void {
+  informer.addHandlers({
+    onAdd: (obj) => sink.upsert(obj as KubeObject, scope),
+    onUpdate: (old, obj) => {
+      if (objectKey(old as KubeObject) !== objectKey(obj as KubeObject)) sink.delete(old as KubeObject);
+      sink.upsert(obj as KubeObject, scope);
+    },
+    onDelete: (obj) => sink.delete(obj as KubeObject),
+  });
 }
 
 /** Starts the exporter; rejects when a server cannot listen. */
@@ -70,39 +110,27 @@ export async function startKubeStateMetrics(o: KubeStateOptions): Promise<Runnin
   const telemetry = new Telemetry();
   const abort = new AbortController();
   const scopes = o.namespaces.length === 0 ? [""] : o.namespaces;
-  let pending = 0;
-  let markSynced: () => void = () => {};
-  const synced = new Promise<void>((resolve) => (markSynced = resolve));
-  const reflectors: Promise<void>[] = [];
+  const informers: Informer<WireObject>[] = [];
   for (const def of o.resources) {
     for (const namespace of def.namespaced ? scopes : [""]) {
-      pending++;
-      let first = true;
-      reflectors.push(
-        runReflector(
-          {
-            def,
-            client: o.client,
-            sink: exporter.store(def.name),
-            namespace,
-            fieldSelector: def.namespaced ? denylistSelector(o.namespacesDenylist) : "",
-            telemetry,
-            logger: o.logger,
-            retryMs: o.retryMs,
-            onSynced: () => {
-              if (!first) return;
-              first = false;
-              if (--pending === 0) markSynced();
-            },
-          },
-          abort.signal,
-        ),
-      );
+      const informer = newInformer<WireObject>({
+        client: o.client,
+        resource: resourceKind(def),
+        namespace,
+        fieldSelector: def.namespaced ? denylistSelector(o.namespacesDenylist) : "",
+        initialBackoffMs: o.retryMs,
+        logger: o.logger,
+        onCall: (call, err) => telemetry[call](def, err === undefined ? "success" : "error"),
+      });
+      feedStore(informer, exporter.store(def.name), namespace);
+      informers.push(informer);
     }
   }
-  if (pending === 0) markSynced();
+  const runs = informers.map((i) => i.run(abort.signal));
   let ready = false;
-  void synced.then(() => (ready = true));
+  const synced = Promise.all(informers.map((i) => i.waitForSync(abort.signal))).then((done) => {
+    ready = done.every(Boolean);
+  });
   const servers: RunningServer[] = [];
   try {
     servers.push(await listenAndServe(metricsHandler(exporter, o.gzip), o.listen, o.logger));
@@ -115,7 +143,7 @@ export async function startKubeStateMetrics(o: KubeStateOptions): Promise<Runnin
     );
   } catch (err) {
     abort.abort();
-    await Promise.all(servers.map((s) => s.close(0)));
+    await Promise.all([...servers.map((s) => s.close(0)), ...runs]);
     throw err;
   }
   return {
@@ -123,13 +151,11 @@ export async function startKubeStateMetrics(o: KubeStateOptions): Promise<Runnin
     telemetry,
     metricsServer: servers[0]!,
     telemetryServer: servers[1]!,
-    synced: Promise.race([
-      synced,
-      new Promise<void>((r) => abort.signal.addEventListener("abort", () => r())),
-    ]),
+    synced,
     async close() {
       abort.abort();
-      await Promise.all([...servers.map((s) => s.close()), ...reflectors]);
+      await Promise.all([...servers.map((s) => s.close()), ...runs]);
+      await o.client.close();
     },
   };
 }

@@ -12,7 +12,7 @@ export function objectKey(obj: KubeObject): string {
   return md.uid !== undefined && md.uid !== "" ? md.uid : `${md.namespace ?? ""}/${md.name ?? ""}`;
 }
 
-/** The informer's view of a store: replace the whole content, or apply one change. */
+/** What an informer's handlers (`run.ts`'s `feedStore`) call: replace the whole content, or apply one change. */
 export interface ObjectSink {
   replace(objects: readonly KubeObject[], scope?: string): void;
   upsert(obj: KubeObject, scope?: string): void;
