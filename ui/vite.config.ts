@@ -14,7 +14,12 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
     rollupOptions: {
-      input: { index: "index.html", alertmanager: "alertmanager.html", pushgateway: "pushgateway.html" },
+      input: {
+        index: "index.html",
+        alertmanager: "alertmanager.html",
+        pushgateway: "pushgateway.html",
+        dashboards: "dashboards.html",
+      },
     },
   },
 });

@@ -118,7 +118,7 @@ export async function callUpstream(
     res = await fetch(target, {
       method,
       headers,
-      body: method === "POST" ? body : undefined,
+      body: method === "POST" && body !== undefined ? new Uint8Array(body) : undefined,
       redirect: "manual",
       signal,
     });
@@ -132,10 +132,16 @@ export async function callUpstream(
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    for await (const chunk of res.body ?? []) {
-      size += chunk.length;
-      if (size > limits.maxResponseBytes) break; // leaving the loop cancels the stream
-      chunks.push(chunk);
+    const reader = res.body?.getReader();
+    for (;;) {
+      const next = await reader?.read();
+      if (next === undefined || next.done) break;
+      size += next.value.length;
+      if (size > limits.maxResponseBytes) {
+        await reader?.cancel();
+        break;
+      }
+      chunks.push(next.value);
     }
   } catch (err) {
     if (signal.aborted)

@@ -17,6 +17,7 @@ import { dashboardRoutes } from "./dashboards.ts";
 import { dataSourceRoutes } from "./datasources.ts";
 import { DEFAULT_PROXY_LIMITS, type ProxyLimits } from "./proxy.ts";
 import { errorBody, type RouteResult, Router, sendJson, statusOf } from "./router.ts";
+import { dashboardsUI } from "./ui.ts";
 import { userRoutes } from "./users.ts";
 
 /** A request listener for the UI's pages. */
@@ -31,7 +32,7 @@ export interface DashboardsHandlerOptions {
   readonly maxBodyBytes?: number;
   readonly secure?: boolean;
   readonly bcryptCost?: number;
-  /** Serves every non-API path (the dashboards UI). Default: a placeholder page. */
+  /** Serves every non-API path. Default: the built dashboards UI (`api/ui.ts`), else a placeholder page. */
   readonly serveUI?: UiHook;
   /** Version reported by `/api/health`. */
   readonly version?: string;
@@ -57,7 +58,7 @@ export function createDashboardsHandler(
     const key = `${handler}\u0000${code}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
   };
-  const serveUI = opts.serveUI ?? placeholderUI;
+  const serveUI = opts.serveUI ?? dashboardsUI(placeholderUI);
   return (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/api/health") {
