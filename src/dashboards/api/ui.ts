@@ -11,6 +11,7 @@ export const DASHBOARDS_UI_ROUTES: readonly string[] = [
   "/",
   "/login",
   "/dashboard/import",
+  "/datasources",
   "/d/:uid",
   "/d/:uid/:slug",
 ];
