@@ -14,6 +14,7 @@ import {
 } from "../../../src/dashboards/model/variables/interpolate.ts";
 import { useT } from "../i18n/i18n.ts";
 import type { DataSource } from "./api.ts";
+import { safeLinkUrl } from "./display.ts";
 import { Heatmap } from "./panels/Heatmap.tsx";
 import { BarGauge, Gauge, Stat } from "./panels/SingleValue.tsx";
 import { Table } from "./panels/Table.tsx";
@@ -132,7 +133,9 @@ export function Panel(props: PanelProps) {
             // biome-ignore lint/suspicious/noArrayIndexKey: the position is the identity (names may repeat)
             key={`${str(l.url)}-${i}`}
             className="dash-panel-link"
-            href={interpolate(str(l.url), variables, { scopedVars: scoped, defaultFormat: "raw" })}
+            href={safeLinkUrl(
+              interpolate(str(l.url), variables, { scopedVars: scoped, defaultFormat: "raw" }),
+            )}
             target={l.targetBlank === true ? "_blank" : undefined}
             rel="noreferrer"
           >

@@ -222,3 +222,17 @@ export function applyMappings(
   }
   return undefined;
 }
+
+/**
+ * A dashboard link's URL as it may be put in an `href`: an imported
+ * dashboard is untrusted, so `javascript:`, `data:` and other schemes that
+ * run code become `about:blank` (Grafana's `sanitizeUrl` does the same);
+ * http(s), mailto and relative URLs pass.
+ */
+export function safeLinkUrl(url: string): string {
+  // Browsers ignore ASCII whitespace and control characters inside a scheme.
+  const compact = url.replace(/[\u0000-\u0020\u007f]/g, "");
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(compact)?.[1]?.toLowerCase();
+  if (scheme === undefined || scheme === "http" || scheme === "https" || scheme === "mailto") return url;
+  return "about:blank";
+}

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { safeLinkUrl } from "./display.ts";
 import { formatUnit, toFixed } from "./units.ts";
 
 describe("formatUnit", () => {
@@ -54,4 +55,25 @@ describe("toFixed", () => {
     [-12.34, undefined, "-12.3"],
   ];
   for (const [v, d, want] of cases) it(`${v} → ${want}`, () => assert.equal(toFixed(v, d), want));
+});
+
+describe("safeLinkUrl", () => {
+  it("keeps http(s), mailto and relative links and blanks scripts hidden in imported dashboards", () => {
+    for (const ok of [
+      "https://grafana.com/x",
+      "http://a/b?c=1",
+      "mailto:ops@example.com",
+      "/d/abc?var-x=1",
+      "d/x",
+    ])
+      assert.equal(safeLinkUrl(ok), ok);
+    for (const bad of [
+      "javascript:alert(1)",
+      " JavaScript:alert(1)",
+      "java\tscript:alert(1)",
+      "data:text/html,<script>",
+      "vbscript:x",
+    ])
+      assert.equal(safeLinkUrl(bad), "about:blank");
+  });
 });
