@@ -2,7 +2,11 @@
  * A `vigil server` for browser tests, in process on 127.0.0.1: it scrapes
  * itself and an in-process `vigil node-exporter` (plus a refused target and
  * one relabeling drops, so every state shows), evaluates a recording rule
- * and two alerting rules (one firing, one inactive).
+ * and two alerting rules (one firing, one inactive). With `kubernetes`, it
+ * also scrapes a fake cluster (`kube.ts`) the way kube-prometheus does: the
+ * node exporter as job `node-exporter` with the node's name as `instance`,
+ * the kubelet's cAdvisor endpoint, kube-state-metrics, and kube-prometheus'
+ * rule files.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +14,7 @@ import { join } from "node:path";
 import { nodeExporterCommand } from "../../src/cli/nodeexporter.ts";
 import { capture } from "../../src/cli/testing.ts";
 import { runServer, waitFor } from "../../src/server/testing.ts";
+import { KUBE_RULES, type KubeFixtures, kubeScrapeConfigs, NODE_NAME, startKubeFixtures } from "./kube.ts";
 
 const RULES = `groups:
   - name: ui-example
@@ -26,20 +31,48 @@ const RULES = `groups:
         for: 5m
 `;
 
-const CONFIG = `global:
+/** The server's configuration; `kube` adds the fake cluster's jobs and kube-prometheus' rules. */
+function config(kube: KubeFixtures | undefined): string {
+  const nodeRelabel =
+    kube === undefined
+      ? ""
+      : `
+      - source_labels: [env]
+        regex: e2e
+        target_label: instance
+        replacement: ${NODE_NAME}`;
+  return `global:
   scrape_interval: 1s
   evaluation_interval: 1s
-rule_files: [rules.yml]
+rule_files: [rules.yml${kube === undefined ? "" : `, "${KUBE_RULES}"`}]
 scrape_configs:
   - job_name: vigil
     file_sd_configs: [{files: [vigil.json], refresh_interval: 1s}]
-  - job_name: node
+  - job_name: ${kube === undefined ? "node" : "node-exporter"}
     file_sd_configs: [{files: [node.json], refresh_interval: 1s}]
     relabel_configs:
       - source_labels: [drop]
         regex: "yes"
-        action: drop
-`;
+        action: drop${nodeRelabel}
+${kube === undefined ? "" : kubeScrapeConfigs(kube)}`;
+}
+
+/** Series whose presence shows the fake cluster was scraped and kube-prometheus' recording rules ran. */
+const KUBE_SERIES = [
+  'kube_pod_info{job="kube-state-metrics"}',
+  'container_cpu_usage_seconds_total{job="kubelet", metrics_path="/metrics/cadvisor"}',
+  "node_namespace_pod_container:container_cpu_usage_seconds_total:sum_rate5m",
+  "node_namespace_pod_container:container_memory_working_set_bytes",
+  "namespace_cpu:kube_pod_container_resource_requests:sum",
+  "cluster:node_cpu:ratio_rate5m",
+  "instance:node_cpu_utilisation:rate5m",
+];
+
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  /** Also start and scrape a fake Kubernetes cluster and load kube-prometheus' rules. */
+  readonly kubernetes?: boolean;
+}
 
 /** The running stack. */
 export interface Stack {
@@ -47,6 +80,8 @@ export interface Stack {
   readonly url: string;
   /** The node exporter's `host:port`. */
   readonly nodeAddress: string;
+  /** When the server started (ms since the epoch): the oldest data is from then. */
+  readonly startedAt: number;
   stop(): Promise<void>;
 }
 
@@ -65,10 +100,21 @@ async function startNodeExporter(): Promise<{ address: string; stop(): void; don
   return { address, done, stop: () => controller.abort("SIGTERM") };
 }
 
-/** Starts the stack and waits until every target has been scraped and the alert fires. */
-export async function startStack(): Promise<Stack> {
+/**
+ * Starts the stack and waits until every target has been scraped and the
+ * alert fires (with `kubernetes`: also until {@link KUBE_SERIES} exist).
+ */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "vigil-ui-e2e-"));
   const node = await startNodeExporter();
+  let kube: KubeFixtures | undefined;
+  try {
+    kube = opts.kubernetes === true ? await startKubeFixtures() : undefined;
+  } catch (err) {
+    node.stop();
+    await node.done;
+    throw err;
+  }
   writeFileSync(join(dir, "rules.yml"), RULES);
   writeFileSync(join(dir, "vigil.json"), "[]");
   writeFileSync(
@@ -79,8 +125,9 @@ export async function startStack(): Promise<Stack> {
       { targets: ["127.0.0.1:2"], labels: { drop: "yes" } },
     ]),
   );
-  writeFileSync(join(dir, "prometheus.yml"), CONFIG);
+  writeFileSync(join(dir, "prometheus.yml"), config(kube));
   const server = await runServer(dir, join(dir, "prometheus.yml"));
+  const startedAt = Date.now();
   writeFileSync(join(dir, "vigil.json"), JSON.stringify([{ targets: [new URL(server.url).host] }]));
   const query = async (q: string): Promise<number> => {
     const res = await fetch(`${server.url}/api/v1/query?query=${encodeURIComponent(q)}`);
@@ -102,13 +149,17 @@ export async function startStack(): Promise<Stack> {
     async () => ((await query('ALERTS{alertstate="firing"}')) > 0 ? true : undefined),
     20_000,
   );
+  for (const q of kube === undefined ? [] : KUBE_SERIES) {
+    await waitFor(q, async () => ((await query(q)) > 0 ? true : undefined), 30_000);
+  }
   return {
     url: server.url,
     nodeAddress: node.address,
+    startedAt,
     stop: async () => {
       server.stop();
       node.stop();
-      await Promise.allSettled([server.done, node.done]);
+      await Promise.allSettled([server.done, node.done, kube?.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
