@@ -29,14 +29,14 @@ export function DataSourcesPage() {
   const [error, setError] = useState<string | undefined>(undefined);
   const [health, setHealth] = useState<Record<string, Health>>({});
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const fail = (err: unknown) => setError(err instanceof Error ? err.message : String(err));
+  const fail = useCallback((err: unknown) => setError(err instanceof Error ? err.message : String(err)), []);
   const reload = useCallback(() => {
     gapi<DataSourceRow[]>("api/datasources").then((r) => {
       setRows(r);
       setError(undefined);
     }, fail);
-  }, []);
-  useEffect(reload, []);
+  }, [fail]);
+  useEffect(() => reload(), [reload]);
 
   const test = (uid: string) => {
     gapi<Health>(`api/datasources/uid/${encodeURIComponent(uid)}/health`).then(
