@@ -10,7 +10,7 @@
  * Flags: --targets=N (20), --interval=S (2), --warmup=S (20), --measure=S (60),
  * --skip-prometheus. Last line: one JSON object.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,13 +18,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { uncompressSync } from "snappy";
-import { freePort, PROMETHEUS_BIN, referenceAvailable } from "../src/promql/difftest/prometheus.ts";
+import { referenceAvailable } from "../src/promql/difftest/prometheus.ts";
 import { decodeWriteV1 } from "../src/remote/prompb.ts";
 import { cpuMicros } from "./scrape/proc.ts";
+import { type BenchServer, benchConfig, sleep, startServer, startTargets } from "./scrape/servers.ts";
 import { SERIES_PER_TARGET } from "./scrape/targets.ts";
-
-const ROOT = new URL("../", import.meta.url).pathname;
-const VIGIL_NODE_FLAGS = ["--max-semi-space-size=4"];
 
 /** Counts samples of the write requests it receives. */
 class Sink {
@@ -47,12 +45,6 @@ class Sink {
     await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/v1/write`;
   }
-}
-
-interface Proc {
-  readonly name: string;
-  readonly proc: ChildProcess;
-  readonly url: string;
 }
 
 interface Figures {
@@ -80,22 +72,25 @@ export async function run(): Promise<void> {
   const children: ChildProcess[] = [];
   const sinks = new Map<string, Sink>();
   try {
-    const targetProc = spawn(process.execPath, [join(ROOT, "bench/scrape/targets.ts"), String(targets)], {
-      stdio: ["pipe", "pipe", "inherit"],
-    });
-    children.push(targetProc);
-    const ports = JSON.parse(await firstLine(targetProc)) as number[];
+    const ports = await startTargets(targets, children);
     console.log(`remote-write bench: ${targets} targets × ${SERIES_PER_TARGET} series every ${interval}s`);
     const flavours = withPrometheus ? ["vigil", "prometheus"] : ["vigil"];
-    const procs: Proc[] = [];
+    const procs: BenchServer[] = [];
     for (const f of flavours) {
       const sink = new Sink();
       await sink.start();
       sinks.set(f, sink);
       const withRW = join(work, `${f}-rw.yml`);
-      writeFileSync(withRW, benchConfig(ports, interval, sink.url));
+      writeFileSync(
+        withRW,
+        benchConfig(ports, interval, [
+          "remote_write:",
+          `  - url: ${sink.url}`,
+          "    metadata_config: {send: false}",
+        ]),
+      );
       const without = join(work, `${f}.yml`);
-      writeFileSync(without, benchConfig(ports, interval, undefined));
+      writeFileSync(without, benchConfig(ports, interval));
       procs.push(await startServer(f, `${f}-rw`, work, withRW, children));
       procs.push(await startServer(f, `${f}-plain`, work, without, children));
     }
@@ -154,72 +149,4 @@ export async function run(): Promise<void> {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
-}
-
-function benchConfig(ports: readonly number[], interval: number, sink: string | undefined): string {
-  const targets = ports.map((p) => `'127.0.0.1:${p}'`).join(", ");
-  const lines = [
-    "global:",
-    `  scrape_interval: ${interval}s`,
-    `  scrape_timeout: ${Math.max(1, interval - 1)}s`,
-    "scrape_configs:",
-    "  - job_name: bench",
-    "    static_configs:",
-    `      - targets: [${targets}]`,
-  ];
-  if (sink !== undefined)
-    lines.push("remote_write:", `  - url: ${sink}`, "    metadata_config: {send: false}");
-  return `${lines.join("\n")}\n`;
-}
-
-async function startServer(
-  flavour: string,
-  name: string,
-  work: string,
-  config: string,
-  children: ChildProcess[],
-): Promise<Proc> {
-  const port = await freePort();
-  const flags = [
-    `--config.file=${config}`,
-    `--storage.tsdb.path=${join(work, `data-${name}`)}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-  ];
-  const proc =
-    flavour === "vigil"
-      ? spawn(process.execPath, [...VIGIL_NODE_FLAGS, join(ROOT, "bin/vigil.mjs"), "server", ...flags], {
-          stdio: ["ignore", "ignore", "pipe"],
-        })
-      : spawn(PROMETHEUS_BIN, flags, { stdio: ["ignore", "ignore", "pipe"], cwd: work });
-  children.push(proc);
-  let log = "";
-  proc.stderr?.on("data", (d: Buffer) => {
-    log = (log + d.toString()).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`${name} exited ${proc.exitCode}:\n${log}`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return { name, proc, url };
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`${name} not ready after 30s:\n${log}`);
-    await sleep(200);
-  }
-}
-
-function firstLine(p: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = "";
-    p.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const i = buf.indexOf("\n");
-      if (i >= 0) resolve(buf.slice(0, i));
-    });
-    p.once("exit", (code) => reject(new Error(`targets exited ${code}`)));
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -16,26 +16,20 @@
  * Flags: --targets=N (50), --interval=S (5), --warmup=S (30), --measure=S (60),
  * --load=S (60), --skip-prometheus. Last line: one JSON object.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { freePort, PROMETHEUS_BIN, referenceAvailable } from "../src/promql/difftest/prometheus.ts";
+import { referenceAvailable } from "../src/promql/difftest/prometheus.ts";
 import { cpuMicros, rssBytes } from "./scrape/proc.ts";
+import { type BenchServer, benchConfig, sleep, startServer, startTargets } from "./scrape/servers.ts";
 import { SERIES_PER_TARGET } from "./scrape/targets.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
-/** Node flags of bin/vigil.mjs' shebang and `npm start` (see src/server/heap.ts): Vigil as users run it. */
-const VIGIL_NODE_FLAGS = ["--max-semi-space-size=4"];
 const HEAVY_QUERY =
   "histogram_quantile(0.99, sum by (le, handler) (rate(bench_http_request_duration_seconds_bucket[1m])))";
 
-interface Server {
-  readonly name: string;
-  readonly proc: ChildProcess;
-  readonly url: string;
-}
+type Server = BenchServer;
 
 interface PhaseFigures {
   cpuMicrosPerSample: number;
@@ -73,17 +67,13 @@ export async function run(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "vigil-bench-scrape-"));
   const children: ChildProcess[] = [];
   try {
-    const targetProc = spawn(process.execPath, [join(ROOT, "bench/scrape/targets.ts"), String(targets)], {
-      stdio: ["pipe", "pipe", "inherit"],
-    });
-    children.push(targetProc);
-    const ports = JSON.parse(await firstLine(targetProc)) as number[];
+    const ports = await startTargets(targets, children);
     const config = join(work, "prometheus.yml");
     writeFileSync(config, benchConfig(ports, interval));
     console.log(`scrape bench: ${targets} targets × ${SERIES_PER_TARGET} series every ${interval}s`);
 
-    const servers: Server[] = [await startServer("vigil", work, config, children)];
-    if (withPrometheus) servers.push(await startServer("prometheus", work, config, children));
+    const servers: Server[] = [await startServer("vigil", "vigil", work, config, children)];
+    if (withPrometheus) servers.push(await startServer("prometheus", "prometheus", work, config, children));
     for (const s of servers) await waitAllUp(s, targets, 60_000);
     console.log(`all targets up; warming up ${values.warmup}s`);
     await sleep(Number(values.warmup) * 1000);
@@ -121,56 +111,6 @@ export async function run(): Promise<void> {
     for (const c of children) c.kill("SIGTERM");
     await sleep(500);
     rmSync(work, { recursive: true, force: true });
-  }
-}
-
-function benchConfig(ports: readonly number[], interval: number): string {
-  const targets = ports.map((p) => `'127.0.0.1:${p}'`).join(", ");
-  return [
-    "global:",
-    `  scrape_interval: ${interval}s`,
-    `  scrape_timeout: ${Math.max(1, interval - 1)}s`,
-    "scrape_configs:",
-    "  - job_name: bench",
-    "    static_configs:",
-    `      - targets: [${targets}]`,
-    "",
-  ].join("\n");
-}
-
-async function startServer(
-  name: string,
-  work: string,
-  config: string,
-  children: ChildProcess[],
-): Promise<Server> {
-  const port = await freePort();
-  const data = join(work, `data-${name}`);
-  const flags = [
-    `--config.file=${config}`,
-    `--storage.tsdb.path=${data}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-  ];
-  const proc =
-    name === "vigil"
-      ? spawn(process.execPath, [...VIGIL_NODE_FLAGS, join(ROOT, "bin/vigil.mjs"), "server", ...flags], {
-          stdio: ["ignore", "ignore", "pipe"],
-        })
-      : spawn(PROMETHEUS_BIN, flags, { stdio: ["ignore", "ignore", "pipe"], cwd: work });
-  children.push(proc);
-  let log = "";
-  proc.stderr?.on("data", (d: Buffer) => {
-    log = (log + d.toString()).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`${name} exited ${proc.exitCode}:\n${log}`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return { name, proc, url };
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`${name} not ready after 30s:\n${log}`);
-    await sleep(200);
   }
 }
 
@@ -313,20 +253,4 @@ function printLag(name: string, l: LagFigures): void {
     `${name.padEnd(10)} scrape lag under query load: p50 ${l.p50Ms.toFixed(1)} ms, p99 ${l.p99Ms.toFixed(1)} ms, ` +
       `max ${l.maxMs.toFixed(1)} ms over ${l.scrapes} scrapes; heavy query median ${l.queryMedianMs.toFixed(0)} ms`,
   );
-}
-
-function firstLine(proc: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = "";
-    proc.stdout?.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) resolve(buf.slice(0, nl));
-    });
-    proc.on("exit", (code) => reject(new Error(`targets exited ${code}`)));
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
