@@ -20,7 +20,8 @@ import {
   type Proc,
   rawSamples,
   referenceSkip,
-  selfMetric,
+  selfMetricLines,
+  selfMetricValues,
   sleep,
   startReady,
   victoriaSamples,
@@ -122,12 +123,19 @@ describe("vigil remote write to VictoriaMetrics and Prometheus", {
     await sleep(5000);
     end = Date.now();
     const base = `http://127.0.0.1:${ports.vigil}`;
-    // Drained: nothing pending and the highest sent timestamp caught up with the last scrape.
-    await waitFor("queues drained", async () => {
-      const pending = await selfMetric(base, "prometheus_remote_storage_samples_pending");
-      const sentOk = (await selfMetric(base, "prometheus_remote_storage_samples_total")) > 0;
-      return pending === 0 && sentOk ? true : undefined;
-    });
+    // Drained: each queue has sent a sample scraped after `end` (the WAL is read in order, so
+    // everything before it went out too). "Nothing pending" is not a usable signal with a
+    // 1 s scrape interval: a fresh scrape is almost always waiting for its batch.
+    const drained = async () => {
+      const sent = await selfMetricValues(base, "prometheus_remote_storage_queue_highest_sent_timestamp_seconds");
+      return sent.length === 2 && Math.min(...sent) * 1000 >= end ? true : undefined;
+    };
+    try {
+      await waitFor("queues drained", drained, 60_000);
+    } catch (e) {
+      const metrics = await selfMetricLines(base, "prometheus_remote_storage_").catch((m) => String(m));
+      throw new Error(`${(e as Error).message}; end=${end / 1000}\n${metrics}\nvigil log:\n${vigil.log.slice(-4000)}`);
+    }
     await sleep(3000);
   });
 

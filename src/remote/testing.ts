@@ -174,6 +174,24 @@ export async function selfMetric(base: string, name: string): Promise<number> {
   return sum;
 }
 
+/** Every series' value of a metric on a /metrics page (one per label set). */
+export async function selfMetricValues(base: string, name: string): Promise<number[]> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .map((line) => Number(line.slice(line.lastIndexOf(" ") + 1)));
+}
+
+/** The lines of a /metrics page whose names start with `prefix` (for failure messages). */
+export async function selfMetricLines(base: string, prefix: string): Promise<string> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(prefix))
+    .join("\n");
+}
+
 /** Elements of `a` missing from `b`, at most 5 shown. */
 export function missing(a: Set<string>, b: Set<string>): { count: number; examples: string[] } {
   const m = [...a].filter((x) => !b.has(x));
