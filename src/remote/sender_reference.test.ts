@@ -127,14 +127,19 @@ describe("vigil remote write to VictoriaMetrics and Prometheus", {
     // everything before it went out too). "Nothing pending" is not a usable signal with a
     // 1 s scrape interval: a fresh scrape is almost always waiting for its batch.
     const drained = async () => {
-      const sent = await selfMetricValues(base, "prometheus_remote_storage_queue_highest_sent_timestamp_seconds");
+      const sent = await selfMetricValues(
+        base,
+        "prometheus_remote_storage_queue_highest_sent_timestamp_seconds",
+      );
       return sent.length === 2 && Math.min(...sent) * 1000 >= end ? true : undefined;
     };
     try {
       await waitFor("queues drained", drained, 60_000);
     } catch (e) {
       const metrics = await selfMetricLines(base, "prometheus_remote_storage_").catch((m) => String(m));
-      throw new Error(`${(e as Error).message}; end=${end / 1000}\n${metrics}\nvigil log:\n${vigil.log.slice(-4000)}`);
+      throw new Error(
+        `${(e as Error).message}; end=${end / 1000}\n${metrics}\nvigil log:\n${vigil.log.slice(-4000)}`,
+      );
     }
     await sleep(3000);
   });
