@@ -5,7 +5,9 @@
  * once (the rest wait their turn). Evaluation is cooperative: the evaluator
  * yields every few thousand units of work and the driver gives the event loop
  * back whenever it has run for a time slice, so a long query never blocks
- * other work for more than a slice.
+ * other work for more than a slice. Before evaluating, a queryable with an
+ * asynchronous `prepare` step (remote read) is given the query's selectors
+ * and their time ranges (selectors.ts) and awaited, within the timeout.
  */
 import { Labels } from "../model/labels/labels.ts";
 import type { Queryable } from "../storage/interface.ts";
@@ -13,6 +15,7 @@ import { Annotations } from "./annotations.ts";
 import { canceledError, QueryError, timeoutError } from "./errors.ts";
 import { Evaluator, finishSeries } from "./evaluator.ts";
 import { documentedType, type Expr, parseExpr, typeOf } from "./parser/index.ts";
+import { selectorRanges } from "./selectors.ts";
 import type { EvalValue, Grid, MatrixSeries, QueryValue, RangeSeries, Sample } from "./value.ts";
 
 export interface EngineOptions {
@@ -153,8 +156,9 @@ export class Engine {
     const started = performance.now();
     try {
       const annos = new Annotations();
+      const prepared = await this.prepare(q, expr, g, o, deadline);
       const ev = new Evaluator(
-        q,
+        prepared,
         {
           lookbackDelta: o.lookbackDelta ?? this.opts.lookbackDelta,
           maxSamples: this.opts.maxSamples,
@@ -178,6 +182,48 @@ export class Engine {
     } finally {
       this.release();
     }
+  }
+
+  /**
+   * Lets the queryable fetch what the expression's selectors need from slow
+   * sources (remote read) before the synchronous evaluation, bounded by the
+   * query's deadline and signal (see `Queryable.prepare`).
+   */
+  private async prepare(
+    q: Queryable,
+    expr: Expr,
+    g: Grid,
+    o: QueryOptions,
+    deadline: number,
+  ): Promise<Queryable> {
+    if (q.prepare === undefined) return q;
+    const selectors = selectorRanges(expr, g, {
+      lookbackDelta: o.lookbackDelta ?? this.opts.lookbackDelta,
+      noStepSubqueryInterval: this.opts.noStepSubqueryIntervalMs,
+      start: g.start,
+      end: g.end,
+    });
+    if (selectors.length === 0) return q;
+    // A controller and a cleared timer rather than AbortSignal.timeout, whose
+    // timer would live for the whole query timeout after every query.
+    const ac = new AbortController();
+    const timer = setTimeout(
+      () => ac.abort(new DOMException("query timed out", "TimeoutError")),
+      Math.max(1, deadline - performance.now()),
+    );
+    const cancel = (): void => ac.abort(o.signal?.reason);
+    o.signal?.addEventListener("abort", cancel, { once: true });
+    let prepared: Queryable;
+    try {
+      prepared = await q.prepare(selectors, ac.signal);
+    } finally {
+      clearTimeout(timer);
+      o.signal?.removeEventListener("abort", cancel);
+    }
+    if (o.signal?.aborted === true) throw canceledError("query execution");
+    // The timer may fire a little before `deadline` by performance.now().
+    if (ac.signal.aborted || performance.now() >= deadline) throw timeoutError("query execution");
+    return prepared;
   }
 
   /** Runs the evaluation generator in slices of `sliceMs`, checking the deadline and cancellation between them. */

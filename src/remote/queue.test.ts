@@ -241,3 +241,70 @@ describe("remote write queue", () => {
     assert.ok(later.every((s) => sink.got.includes(s)));
   });
 });
+
+describe("flush deadline (--storage.remote.flush-deadline) bounds stop when the endpoint does not take samples", () => {
+  const rows = [
+    { name: "endpoint hangs: the in-flight send is aborted", hang: true },
+    { name: "endpoint down: the backoff sleep is cut short", hang: false },
+  ];
+  for (const r of rows) {
+    it(r.name, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "vigil-flush-"));
+      const db = DB.open(join(dir, "data"), { logger: quiet });
+      let requests = 0;
+      const server = createServer((req) => {
+        requests++;
+        req.resume(); // never answered
+      });
+      await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
+      const port = (server.address() as AddressInfo).port;
+      if (!r.hang) {
+        server.closeAllConnections();
+        await new Promise((res) => server.close(res));
+      }
+      const cfg = loadConfig(
+        `remote_write:\n  - url: http://127.0.0.1:${port}/w\n    remote_timeout: 30s\n    queue_config: {batch_send_deadline: 10ms, min_backoff: 3s, max_backoff: 5s}\n`,
+        "t.yml",
+        ".",
+      ).config;
+      const registry = new Registry();
+      const q = new QueueManager(cfg.remote_write[0]!, {
+        walDir: join(dir, "data", "wal"),
+        externalLabels: Labels.EMPTY,
+        metrics: remoteMetrics(registry),
+        logger: quiet,
+        name: "flush",
+        flushDeadlineMs: 200,
+      });
+      try {
+        q.start();
+        await new Promise((res) => setTimeout(res, 100));
+        const app = db.appender();
+        app.append(0, Labels.fromStrings("__name__", "m"), Date.now() + 1000, 1);
+        app.commit();
+        const retried = async () =>
+          (
+            await registry.getSingleMetric("prometheus_remote_storage_samples_retried_total")!.get()
+          ).values.reduce((s, v) => s + v.value, 0);
+        const deadline = Date.now() + 5000;
+        // Wait until a send is in flight (hang) or a retry is sleeping (down).
+        while (r.hang ? requests === 0 : (await retried()) === 0) {
+          assert.ok(Date.now() < deadline, "the queue never tried to send");
+          await new Promise((res) => setTimeout(res, 20));
+        }
+        const t0 = performance.now();
+        await q.stop();
+        const took = performance.now() - t0;
+        assert.ok(took >= 150, `stop returned after ${took.toFixed(0)} ms, before the flush deadline`);
+        assert.ok(took < 1500, `stop took ${took.toFixed(0)} ms with a 200 ms flush deadline`);
+      } finally {
+        if (r.hang) {
+          server.closeAllConnections();
+          await new Promise((res) => server.close(res));
+        }
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});

@@ -41,7 +41,7 @@ export interface QueueOptions {
   readonly name: string;
   /** Metadata of scraped families, for `metadata_config` (1.0 only). */
   metadata?(): Iterable<{ metric: string; type: string; help: string; unit: string }>;
-  /** Flush deadline on stop, ms (default 5 s). */
+  /** Flush deadline on stop, ms (`--storage.remote.flush-deadline`, default 1 m). */
   readonly flushDeadlineMs?: number;
   /** Interval of the shard recalculation, ms (default 10 s). */
   readonly reshardIntervalMs?: number;
@@ -70,6 +70,8 @@ export class QueueManager implements WatcherSink {
   private running: Promise<void>[] = [];
   private stopping = false;
   private hardStop = false;
+  /** Aborted at the flush deadline: in-flight sends and backoff sleeps end at once. */
+  private readonly abort = new AbortController();
   private flushing = false;
   private resharding = false;
   private nextSeq = 0;
@@ -136,9 +138,14 @@ export class QueueManager implements WatcherSink {
     this.stopping = true;
     this.flushing = true;
     for (const s of this.shards) s.notify();
-    const deadline = new Promise<void>((r) => setTimeout(r, this.o.flushDeadlineMs ?? 5000).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((r) => {
+      timer = setTimeout(r, this.o.flushDeadlineMs ?? 60_000);
+    });
     await Promise.race([Promise.all(this.running), deadline]);
+    clearTimeout(timer);
     this.hardStop = true;
+    this.abort.abort();
     for (const s of this.shards) s.notify();
     await Promise.all(this.running);
     this.savePosition();
@@ -237,7 +244,7 @@ export class QueueManager implements WatcherSink {
     let backoff = this.q.min_backoff;
     for (let attempt = 0; ; attempt++) {
       const t0 = performance.now();
-      const r = await this.client.store(body, attempt);
+      const r = await this.client.store(body, attempt, this.abort.signal);
       const dur = performance.now() - t0;
       this.counts.durMs += dur;
       m.sentBatchDuration.observe(this.labels, dur / 1000);
@@ -264,7 +271,7 @@ export class QueueManager implements WatcherSink {
       }
       const sleep = r.retryAfterMs ?? backoff;
       this.o.logger.warn("Failed to send batch, retrying", { err: r.error });
-      await new Promise((res) => setTimeout(res, sleep));
+      await this.sleep(sleep);
       backoff = Math.min(backoff * 2, this.q.max_backoff);
       if (this.hardStop) {
         sh.inFlight = 0;
@@ -367,7 +374,7 @@ export class QueueManager implements WatcherSink {
       const body = compressSync(encodeWriteV1([], part));
       let backoff = this.q.min_backoff;
       for (let attempt = 0; attempt < 5; attempt++) {
-        const r = await this.client.store(body, attempt);
+        const r = await this.client.store(body, attempt, this.abort.signal);
         if (r.ok) {
           m.metadataTotal.inc(this.labels, part.length);
           m.metadataBytes.inc(this.labels, body.length);
@@ -378,9 +385,24 @@ export class QueueManager implements WatcherSink {
           break;
         }
         m.metadataRetried.inc(this.labels, part.length);
-        await new Promise((res) => setTimeout(res, r.retryAfterMs ?? backoff));
+        await this.sleep(r.retryAfterMs ?? backoff);
         backoff = Math.min(backoff * 2, this.q.max_backoff);
       }
     }
+  }
+
+  /** Waits `ms`, or less when the flush deadline passes meanwhile. */
+  private sleep(ms: number): Promise<void> {
+    const signal = this.abort.signal;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+    });
   }
 }

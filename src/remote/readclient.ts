@@ -1,28 +1,37 @@
 /**
  * The `remote_read` side of the server's storage (upstream's
- * `storage/remote/read.go`): a Queryable per endpoint. A select sends one
- * snappy `ReadRequest` (response type `SAMPLES`) and returns the series.
+ * `storage/remote/read.go`): a Queryable per endpoint. Storage selects are
+ * synchronous, so the endpoint is asked asynchronously beforehand:
+ * {@link RemoteReadQueryable.prepare} sends one snappy `ReadRequest`
+ * (response type `SAMPLES`) per distinct selector, over the union of that
+ * selector's ranges, and resolves to a Queryable answering those selects from
+ * memory. A plain `querier()` (callers that do not prepare: federation,
+ * series/labels APIs, the read handler) sees no remote data.
+ *
  * `required_matchers`: the endpoint is asked only when every one of them is
  * an equality matcher of the select. `filter_external_labels` (default true):
  * the external labels are added as matchers and removed from the results.
- * Without `read_recent` the endpoint is asked only for the time before the
+ * Without `read_recent` the endpoint is asked only for the time up to the
  * local storage's oldest sample (upstream's PreferLocalStorageFilter).
  */
-import { compressSync, uncompressSync } from "snappy";
+import { compress, uncompress } from "snappy";
+import { type Dispatcher, request } from "undici";
+import { newDispatcher, requestHeaders } from "../config/client.ts";
 import type { RemoteReadConfig } from "../config/types.ts";
 import type { Labels } from "../model/labels/labels.ts";
 import { Matcher } from "../model/labels/matcher.ts";
-import type { Querier, Queryable, SelectHints, SeriesSet } from "../storage/interface.ts";
+import type { Querier, Queryable, SelectorRange } from "../storage/interface.ts";
 import { emptySeriesSet } from "../storage/interface.ts";
+import { buildInfo } from "../version/info.ts";
+import { type Fetched, PreparedRemoteQueryable, selectorKey } from "./readprepared.ts";
 import { decodeReadResponse, encodeReadRequest, type ReadSeries, ResponseType } from "./readproto.ts";
-import { arraySeriesSet } from "./series.ts";
-import { syncPost } from "./syncpost.ts";
 
 /** A remote-read endpoint as a Queryable. */
 export class RemoteReadQueryable implements Queryable {
   readonly cfg: RemoteReadConfig;
   private readonly external: Labels;
   private readonly localStart: () => number;
+  private dispatcher: Dispatcher | undefined;
 
   constructor(cfg: RemoteReadConfig, external: Labels, localStartTime: () => number) {
     this.cfg = cfg;
@@ -30,26 +39,60 @@ export class RemoteReadQueryable implements Queryable {
     this.localStart = localStartTime;
   }
 
-  querier(mint: number, maxt: number): Querier {
-    let end = maxt;
-    if (!this.cfg.read_recent) {
-      const local = this.localStart();
-      if (mint > local) return noopQuerier;
-      if (end > local) end = local;
-    }
-    return {
-      select: (_sorted, hints, ...ms) => this.select(mint, end, hints, ms),
-      labelValues: () => [],
-      labelNames: () => [],
-      close: () => {},
-    };
+  /** Unprepared callers read local data only: the remote side answers nothing. */
+  querier(_mint: number, _maxt: number): Querier {
+    return noopQuerier;
   }
 
-  private select(mint: number, maxt: number, _hints: SelectHints | undefined, ms: Matcher[]): SeriesSet {
-    const required = Object.entries(this.cfg.required_matchers ?? {});
-    for (const [n, v] of required) {
-      if (!ms.some((m) => m.type === "=" && m.name === n && m.value === v)) return emptySeriesSet;
+  /** Whether the select's matchers carry every `required_matchers` pair as an equality matcher. */
+  matchesRequired(ms: readonly Matcher[]): boolean {
+    for (const [n, v] of Object.entries(this.cfg.required_matchers ?? {})) {
+      if (!ms.some((m) => m.type === "=" && m.name === n && m.value === v)) return false;
     }
+    return true;
+  }
+
+  /** The local start time selects are clamped to (`Infinity` with `read_recent`). */
+  localLimit(): number {
+    return this.cfg.read_recent ? Number.POSITIVE_INFINITY : this.localStart();
+  }
+
+  /**
+   * Reads every distinct selector once (concurrently) over the union of its
+   * ranges. Never rejects: a failed read is kept and thrown by the selects
+   * that need it (the fanout turns it into a warning).
+   */
+  async prepare(selectors: readonly SelectorRange[], signal?: AbortSignal): Promise<Queryable> {
+    const local = this.localLimit();
+    const wanted = new Map<string, { matchers: readonly Matcher[]; mint: number; maxt: number }>();
+    for (const s of selectors) {
+      if (s.mint > local || !this.matchesRequired(s.matchers)) continue;
+      const maxt = Math.min(s.maxt, local);
+      const key = selectorKey(s.matchers);
+      const have = wanted.get(key);
+      if (have === undefined) wanted.set(key, { matchers: s.matchers, mint: s.mint, maxt });
+      else wanted.set(key, { ...have, mint: Math.min(have.mint, s.mint), maxt: Math.max(have.maxt, maxt) });
+    }
+    const fetched = new Map<string, Fetched>();
+    await Promise.all(
+      [...wanted].map(async ([key, w]) => {
+        try {
+          fetched.set(key, { ...w, series: await this.readSelect(w.mint, w.maxt, w.matchers, signal) });
+        } catch (err) {
+          fetched.set(key, { ...w, error: `remote_read: ${(err as Error)?.message ?? String(err)}` });
+        }
+      }),
+    );
+    return new PreparedRemoteQueryable(this, local, fetched);
+  }
+
+  /** One select's read: external labels added as matchers and removed from the answer. */
+  private async readSelect(
+    mint: number,
+    maxt: number,
+    ms: readonly Matcher[],
+    signal: AbortSignal | undefined,
+  ): Promise<ReadSeries[]> {
     const added: string[] = [];
     const matchers = [...ms];
     if (this.cfg.filter_external_labels !== false) {
@@ -59,41 +102,80 @@ export class RemoteReadQueryable implements Queryable {
         added.push(n);
       });
     }
-    const series = this.read(mint, maxt, matchers);
-    return arraySeriesSet(
-      added.length === 0 ? series : series.map((s) => ({ ...s, labels: s.labels.without(...added) })),
-    );
+    const series = await this.read(mint, maxt, matchers, signal);
+    return added.length === 0 ? series : series.map((s) => ({ ...s, labels: s.labels.without(...added) }));
   }
 
-  /** One remote read; throws with upstream's wording when the endpoint fails. */
-  read(mint: number, maxt: number, matchers: Matcher[]): ReadSeries[] {
-    const req = encodeReadRequest({
-      queries: [{ start: mint, end: maxt, matchers }],
-      acceptedResponseTypes: [ResponseType.SAMPLES],
-    });
+  /**
+   * One remote read of `[mint, maxt]`, bounded by `remote_timeout` and
+   * `signal`; rejects with upstream's wording when the endpoint fails.
+   */
+  async read(mint: number, maxt: number, matchers: Matcher[], signal?: AbortSignal): Promise<ReadSeries[]> {
+    const body = await compress(
+      encodeReadRequest({
+        queries: [{ start: mint, end: maxt, matchers }],
+        acceptedResponseTypes: [ResponseType.SAMPLES],
+      }),
+    );
     const url = String(this.cfg.url);
-    const res = syncPost(
-      this.cfg,
-      url,
-      compressSync(req),
-      {
-        ...(this.cfg.headers ?? {}),
-        "Content-Encoding": "snappy",
-        "Accept-Encoding": "snappy",
-        "Content-Type": "application/x-protobuf",
-        "User-Agent": "Prometheus/vigil",
-        "X-Prometheus-Remote-Read-Version": "0.1.0",
-      },
+    const ac = new AbortController();
+    const timer = setTimeout(
+      () => ac.abort(new DOMException("timed out", "TimeoutError")),
       this.cfg.remote_timeout,
     );
-    if ("error" in res) throw new Error(`error sending request: ${res.error}`);
-    if (res.status < 200 || res.status >= 300) {
-      const text = Buffer.from(res.body).toString("utf8").slice(0, 512).trim();
-      throw new Error(`remote server ${url} returned HTTP status ${res.status}: ${text}`);
+    const cancel = (): void => ac.abort(signal?.reason);
+    if (signal?.aborted === true) cancel();
+    signal?.addEventListener("abort", cancel, { once: true });
+    let status: number;
+    let raw: Buffer;
+    try {
+      this.dispatcher ??= newDispatcher(this.cfg);
+      const res = await request(url, {
+        method: "POST",
+        body,
+        headers: {
+          ...(this.cfg.headers ?? {}),
+          "Content-Encoding": "snappy",
+          "Accept-Encoding": "snappy",
+          "Content-Type": "application/x-protobuf",
+          "User-Agent": `Prometheus/${buildInfo().version}`,
+          "X-Prometheus-Remote-Read-Version": "0.1.0",
+          ...(await requestHeaders(this.cfg)),
+        },
+        dispatcher: this.dispatcher,
+        headersTimeout: this.cfg.remote_timeout,
+        bodyTimeout: this.cfg.remote_timeout,
+        signal: ac.signal,
+      });
+      status = res.statusCode;
+      raw = Buffer.from(await res.body.arrayBuffer());
+    } catch (err) {
+      const why = ac.signal.aborted ? abortReason(ac.signal) : ((err as Error)?.message ?? String(err));
+      throw new Error(`error sending request: ${why}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", cancel);
     }
-    const results = decodeReadResponse(uncompressSync(Buffer.from(res.body)) as Buffer);
+    if (status < 200 || status >= 300) {
+      const text = raw.toString("utf8").slice(0, 512).trim();
+      throw new Error(`remote server ${url} returned HTTP status ${status}: ${text}`);
+    }
+    const results = decodeReadResponse((await uncompress(raw)) as Buffer);
     return results[0] ?? [];
   }
+
+  /** Releases the endpoint's connections: after in-flight reads finish, or at once (failing them) when `force`. */
+  async close(force = false): Promise<void> {
+    const d = this.dispatcher;
+    this.dispatcher = undefined;
+    if (d === undefined) return;
+    await (force ? d.destroy() : d.close());
+  }
+}
+
+function abortReason(s: AbortSignal): string {
+  const r: unknown = s.reason;
+  return r instanceof Error && r.name === "TimeoutError" ? "context deadline exceeded" : "context canceled";
 }
 
 const noopQuerier: Querier = {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { Registry } from "prom-client";
 import { compressSync, uncompressSync } from "snappy";
 import { newLogger } from "../log/log.ts";
 import { Labels } from "../model/labels/labels.ts";
@@ -159,4 +160,78 @@ describe("remote read handler", () => {
     const res = await fetch(url, { method: "POST", body: Buffer.from([0xff, 0xff, 1]) });
     assert.equal(res.status, 400);
   });
+});
+
+describe("remote read handler concurrency limit (--storage.remote.read-concurrent-limit)", () => {
+  let dir: string;
+  let db: DB;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "vigil-read-gate-"));
+    db = DB.open(dir, { logger: quiet });
+    const app = db.appender();
+    app.append(0, Labels.fromStrings("__name__", "x"), 1000, 1);
+    app.commit();
+  });
+  after(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const body = compressSync(
+    encodeReadRequest({
+      queries: [{ start: 0, end: 2000, matchers: [Matcher.create("=", "__name__", "x")] }],
+      acceptedResponseTypes: [],
+    }),
+  );
+
+  const rows = [
+    { limit: 1, secondWaits: true },
+    { limit: 2, secondWaits: false },
+    { limit: 0, secondWaits: false },
+  ];
+  for (const r of rows) {
+    it(`limit ${r.limit}: a second request ${r.secondWaits ? "waits for" : "runs beside"} one whose body is still arriving`, async () => {
+      const registry = new Registry();
+      const server = createServer(
+        remoteReadHandler({
+          queryable: db,
+          logger: quiet,
+          externalLabels: () => Labels.EMPTY,
+          concurrentLimit: r.limit,
+          registry,
+        }),
+      );
+      await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
+      const port = (server.address() as AddressInfo).port;
+      try {
+        // The first request sends half of its body and holds the rest back.
+        const first = request({ host: "127.0.0.1", port, method: "POST", path: "/api/v1/read" });
+        const firstStatus = new Promise<number>((res, rej) => {
+          first.on("response", (m) => {
+            m.resume();
+            res(m.statusCode ?? 0);
+          });
+          first.on("error", rej);
+        });
+        first.write(body.subarray(0, 4));
+        await new Promise((res) => setTimeout(res, 50));
+        let secondDone = false;
+        const second = fetch(`http://127.0.0.1:${port}/api/v1/read`, { method: "POST", body }).then((res) => {
+          secondDone = true;
+          return res.status;
+        });
+        await new Promise((res) => setTimeout(res, 300));
+        assert.equal(secondDone, !r.secondWaits);
+        const gauge = (await registry.getSingleMetric("prometheus_remote_read_handler_queries")!.get())
+          .values[0]!;
+        assert.equal(gauge.value, r.secondWaits ? 2 : 1);
+        first.end(body.subarray(4));
+        assert.equal(await firstStatus, 200);
+        assert.equal(await second, 200);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((res) => server.close(res));
+      }
+    });
+  }
 });

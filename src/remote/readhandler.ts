@@ -8,8 +8,11 @@
  * chunks of up to 120 samples. External labels: a `=` matcher equal to an
  * external label becomes `name=""` (local series do not carry it) and every
  * returned series gets the external labels its own labels do not override.
+ * At most `concurrentLimit` requests are handled at once (reading the body
+ * included); the others wait their turn, as upstream's gate.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Gauge, type Registry } from "prom-client";
 import { compressSync, uncompressSync } from "snappy";
 import type { Logger } from "../log/log.ts";
 import { type Labels, LabelsBuilder } from "../model/labels/labels.ts";
@@ -39,6 +42,10 @@ export interface ReadHandlerOptions {
   readonly sampleLimit?: number;
   /** `--storage.remote.read-max-bytes-in-frame` (default 1 MiB). */
   readonly maxBytesInFrame?: number;
+  /** `--storage.remote.read-concurrent-limit` (default 10; 0 is no limit). */
+  readonly concurrentLimit?: number;
+  /** Where `prometheus_remote_read_handler_queries` is registered (none: not exported). */
+  readonly registry?: Registry;
 }
 
 const SAMPLES_PER_CHUNK = 120;
@@ -47,37 +54,110 @@ const SAMPLES_PER_CHUNK = 120;
 export function remoteReadHandler(
   opts: ReadHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const gate = new Gate(opts.concurrentLimit ?? 10);
+  const queries =
+    opts.registry === undefined
+      ? undefined
+      : new Gauge({
+          name: "prometheus_remote_read_handler_queries",
+          help: "The current number of remote read queries that are either in execution or queued on the handler.",
+          registers: [opts.registry],
+        });
   return (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("error", () => {});
-    req.on("end", () => {
-      let rr: ReadRequest;
-      try {
-        rr = decodeReadRequest(uncompressSync(Buffer.concat(chunks)) as Buffer);
-      } catch (err) {
-        httpError(res, 400, (err as Error).message);
-        return;
-      }
-      const type = negotiate(rr.acceptedResponseTypes);
-      if (type === undefined) {
-        httpError(
-          res,
-          400,
-          `server does not support any of the requested response types: [${rr.acceptedResponseTypes.join(" ")}]; supported: [SAMPLES STREAMED_XOR_CHUNKS]`,
-        );
-        return;
-      }
-      try {
-        if (type === ResponseType.SAMPLES) serveSamples(opts, rr, res);
-        else serveStreamed(opts, rr, res);
-      } catch (err) {
-        opts.logger.error("remote read failed", { err });
-        if (!res.headersSent) httpError(res, 500, (err as Error).message);
-        else res.destroy();
-      }
-    });
+    queries?.inc();
+    let state: "waiting" | "serving" | "done" = "waiting";
+    const finish = (): void => {
+      if (state === "done") return;
+      if (state === "waiting") gate.leave(turn);
+      else gate.done();
+      state = "done";
+      queries?.dec();
+    };
+    const turn = (): void => {
+      state = "serving";
+      serve(opts, req, res, finish);
+    };
+    // Done when the response is sent, or the client went away (also while waiting its turn).
+    res.once("close", finish);
+    gate.start(turn);
   };
+}
+
+/** Reads the request, answers it, then calls `finish` (also on every early answer). */
+function serve(
+  opts: ReadHandlerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  finish: () => void,
+): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("error", finish);
+  req.on("end", () => {
+    try {
+      answer(opts, Buffer.concat(chunks), res);
+    } finally {
+      finish();
+    }
+  });
+}
+
+function answer(opts: ReadHandlerOptions, body: Buffer, res: ServerResponse): void {
+  let rr: ReadRequest;
+  try {
+    rr = decodeReadRequest(uncompressSync(body) as Buffer);
+  } catch (err) {
+    httpError(res, 400, (err as Error).message);
+    return;
+  }
+  const type = negotiate(rr.acceptedResponseTypes);
+  if (type === undefined) {
+    httpError(
+      res,
+      400,
+      `server does not support any of the requested response types: [${rr.acceptedResponseTypes.join(" ")}]; supported: [SAMPLES STREAMED_XOR_CHUNKS]`,
+    );
+    return;
+  }
+  try {
+    if (type === ResponseType.SAMPLES) serveSamples(opts, rr, res);
+    else serveStreamed(opts, rr, res);
+  } catch (err) {
+    opts.logger.error("remote read failed", { err });
+    if (!res.headersSent) httpError(res, 500, (err as Error).message);
+    else res.destroy();
+  }
+}
+
+/** Upstream's `gate`: at most `limit` holders at once (0: no limit), the rest in FIFO order. */
+class Gate {
+  private readonly limit: number;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  /** Calls `fn` now or once a holder is done. */
+  start(fn: () => void): void {
+    if (this.limit <= 0 || this.running < this.limit) {
+      this.running++;
+      fn();
+    } else this.waiting.push(fn);
+  }
+
+  /** Drops `fn` from the line (its request went away before its turn). */
+  leave(fn: () => void): void {
+    const i = this.waiting.indexOf(fn);
+    if (i >= 0) this.waiting.splice(i, 1);
+  }
+
+  done(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) next();
+    else this.running--;
+  }
 }
 
 function negotiate(accepted: readonly number[]): number | undefined {

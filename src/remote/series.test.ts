@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { loadConfig } from "../config/config.ts";
 import { Labels } from "../model/labels/labels.ts";
-import { Matcher } from "../model/labels/matcher.ts";
 import { type Queryable, type SeriesSet, ValueType } from "../storage/interface.ts";
-import { RemoteReadQueryable } from "./readclient.ts";
 import { type ArraySeries, arraySeriesSet, fanoutQueryable } from "./series.ts";
 
 function fake(series: ArraySeries[]): Queryable {
@@ -57,39 +54,4 @@ describe("fanout of local and remote-read series", () => {
       assert.deepEqual(dump(q.select(true, undefined)), r.want);
     });
   }
-});
-
-describe("remote read queryable without network", () => {
-  const config = (extra: string) =>
-    loadConfig(`remote_read: [{url: 'http://127.0.0.1:9/read', remote_timeout: 1s${extra}}]`, "t.yml", ".")
-      .config.remote_read[0]!;
-
-  it("required_matchers not all present as equality matchers: not asked", () => {
-    const q = new RemoteReadQueryable(
-      config(", read_recent: true, required_matchers: {job: x}"),
-      Labels.EMPTY,
-      () => 0,
-    );
-    const set = q.querier(0, 10).select(false, undefined, Matcher.create("=~", "job", "x"));
-    assert.equal(set.next(), false);
-  });
-
-  it("without read_recent, a range after the local start time is not asked", () => {
-    const q = new RemoteReadQueryable(config(""), Labels.EMPTY, () => 5);
-    assert.equal(
-      q
-        .querier(6, 10)
-        .select(false, undefined, Matcher.create("=", "job", "x"))
-        .next(),
-      false,
-    );
-  });
-
-  it("an unreachable endpoint is an error naming it", () => {
-    const q = new RemoteReadQueryable(config(", read_recent: true"), Labels.EMPTY, () => 0);
-    assert.throws(
-      () => q.querier(0, 10).select(false, undefined, Matcher.create("=", "job", "x")),
-      /error sending request/,
-    );
-  });
 });

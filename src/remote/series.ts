@@ -11,6 +11,7 @@ import {
   type Querier,
   type Queryable,
   type SampleIterator,
+  type SelectorRange,
   type Series,
   type SeriesSet,
   ValueType,
@@ -95,10 +96,26 @@ function mergeSamples(parts: readonly ArraySeries[]): ArraySeries {
  * The local Queryable plus remote ones. Selects go to all; when no remote
  * returns a series the local set is passed through untouched, else everything
  * is read, merged by label set and returned sorted. Remote failures surface as
- * warnings, as upstream's secondary queriers do.
+ * warnings, as upstream's secondary queriers do. `prepare` is forwarded to
+ * every part that has it (concurrently) and resolves to the fanout of the
+ * prepared parts; a remote whose preparation rejects is left out with a
+ * warning on every select.
  */
 export function fanoutQueryable(primary: Queryable, remotes: () => readonly Queryable[]): Queryable {
   return {
+    async prepare(selectors: readonly SelectorRange[], signal?: AbortSignal): Promise<Queryable> {
+      const rs = remotes();
+      if (rs.length === 0 && primary.prepare === undefined) return primary;
+      const [local, ...others] = await Promise.all([
+        primary.prepare?.(selectors, signal) ?? primary,
+        ...rs.map((r) =>
+          r.prepare === undefined
+            ? r
+            : r.prepare(selectors, signal).catch((err: unknown) => failedQueryable(err)),
+        ),
+      ]);
+      return fanoutQueryable(local!, () => others);
+    },
     querier(mint: number, maxt: number): Querier {
       const local = primary.querier(mint, maxt);
       const rs = remotes();
@@ -135,5 +152,20 @@ export function fanoutQueryable(primary: Queryable, remotes: () => readonly Quer
         },
       };
     },
+  };
+}
+
+/** A remote that could not be prepared: every select fails (a warning in the fanout). */
+function failedQueryable(err: unknown): Queryable {
+  const text = (err as Error)?.message ?? String(err);
+  return {
+    querier: () => ({
+      select: () => {
+        throw new Error(text);
+      },
+      labelValues: () => [],
+      labelNames: () => [],
+      close: () => {},
+    }),
   };
 }

@@ -78,9 +78,12 @@ export class RemoteStorage {
     this.queues = next;
     await Promise.all(stopping);
     for (const q of created) q.start();
+    const old = this.readers;
     this.readers = config.remote_read.map(
       (cfg) => new RemoteReadQueryable(cfg, external, this.o.localStartTime),
     );
+    // Queries prepared with the old readers may still be reading: close in the background.
+    for (const r of old) void r.close().catch(() => {});
   }
 
   private newQueue(cfg: RemoteWriteConfig, hash: string, external: Labels): QueueManager {
@@ -107,6 +110,8 @@ export class RemoteStorage {
   async close(): Promise<void> {
     const qs = [...this.queues.values()];
     this.queues.clear();
-    await Promise.all(qs.map((q) => q.stop()));
+    const rs = this.readers;
+    this.readers = [];
+    await Promise.all([...qs.map((q) => q.stop()), ...rs.map((r) => r.close(true))]);
   }
 }

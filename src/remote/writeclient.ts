@@ -45,7 +45,8 @@ export class WriteClient {
     this.v2 = cfg.protobuf_message === PROTO_V2;
   }
 
-  async store(body: Uint8Array, attempt: number): Promise<StoreResult> {
+  /** One attempt; `signal` aborts it (a recoverable failure). */
+  async store(body: Uint8Array, attempt: number, signal?: AbortSignal): Promise<StoreResult> {
     const headers: Record<string, string | string[]> = {
       ...(this.cfg.headers ?? {}),
       "Content-Encoding": "snappy",
@@ -63,6 +64,7 @@ export class WriteClient {
         dispatcher: this.dispatcher,
         headersTimeout: this.cfg.remote_timeout,
         bodyTimeout: this.cfg.remote_timeout,
+        signal,
       });
       if (res.statusCode >= 200 && res.statusCode < 300) {
         await res.body.dump();

@@ -78,6 +78,26 @@ export const SERVER_FLAGS = {
     default: "",
     help: "Maximum duration compacted blocks may span. Defaults to 10% of the retention period, at most 31d.",
   },
+  "storage.remote.flush-deadline": {
+    type: "string",
+    default: "1m",
+    help: "How long to wait flushing sample on shutdown or config reload.",
+  },
+  "storage.remote.read-sample-limit": {
+    type: "string",
+    default: "5e7",
+    help: "Maximum overall number of samples to return via the remote read interface, in a single query. 0 means no limit. This limit is ignored for streamed response types.",
+  },
+  "storage.remote.read-concurrent-limit": {
+    type: "string",
+    default: "10",
+    help: "Maximum number of concurrent remote read calls. 0 means no limit.",
+  },
+  "storage.remote.read-max-bytes-in-frame": {
+    type: "string",
+    default: "1048576",
+    help: "Maximum number of bytes in a single frame for streaming remote read response types before marshalling. Note that client might have limit on frame size as well. 1MB as recommended by protobuf by default.",
+  },
   "query.lookback-delta": {
     type: "string",
     default: "5m",
@@ -179,6 +199,14 @@ export interface ServerOptions {
   readonly retentionBytes: number;
   readonly minBlockDurationMs: number;
   readonly maxBlockDurationMs: number | undefined;
+  /** `--storage.remote.flush-deadline`: how long remote-write queues flush on shutdown or reload, ms. */
+  readonly remoteFlushDeadlineMs: number;
+  /** `--storage.remote.read-sample-limit` (0: no limit). */
+  readonly remoteReadSampleLimit: number;
+  /** `--storage.remote.read-concurrent-limit` (0: no limit). */
+  readonly remoteReadConcurrentLimit: number;
+  /** `--storage.remote.read-max-bytes-in-frame`. */
+  readonly remoteReadMaxBytesInFrame: number;
   readonly lookbackDeltaMs: number;
   readonly queryTimeoutMs: number;
   readonly queryMaxConcurrency: number;
@@ -206,7 +234,8 @@ export function serverOptions(flags: RawFlags, hostname: string): ServerOptions 
     flagValue(name, () => parseModelDuration(str(name)));
   const int = (name: keyof typeof SERVER_FLAGS): number =>
     flagValue(name, () => {
-      const n = Number(str(name));
+      // Number() also reads kingpin's float notation for integers ("5e7").
+      const n = str(name).trim() === "" ? Number.NaN : Number(str(name));
       if (!Number.isSafeInteger(n) || n < 0)
         throw new Error(`expected a non-negative integer, got "${str(name)}"`);
       return n;
@@ -242,6 +271,10 @@ export function serverOptions(flags: RawFlags, hostname: string): ServerOptions 
     minBlockDurationMs: duration("storage.tsdb.min-block-duration"),
     maxBlockDurationMs:
       str("storage.tsdb.max-block-duration") === "" ? undefined : duration("storage.tsdb.max-block-duration"),
+    remoteFlushDeadlineMs: duration("storage.remote.flush-deadline"),
+    remoteReadSampleLimit: int("storage.remote.read-sample-limit"),
+    remoteReadConcurrentLimit: int("storage.remote.read-concurrent-limit"),
+    remoteReadMaxBytesInFrame: int("storage.remote.read-max-bytes-in-frame"),
     lookbackDeltaMs: duration("query.lookback-delta"),
     queryTimeoutMs: duration("query.timeout"),
     queryMaxConcurrency: int("query.max-concurrency"),

@@ -85,6 +85,7 @@ export class Server {
       logger: logger.with({ component: "remote" }),
       localStartTime: () => db.startTime(),
       metadata: () => this.scrapedMetadata(),
+      flushDeadlineMs: opts.remoteFlushDeadlineMs,
     });
     this.queryable = this.remote.queryable(db);
     this.engine = new Engine({
@@ -263,6 +264,10 @@ export class Server {
       remoteReadHandler: remoteReadHandler({
         queryable: this.db,
         logger: log,
+        registry: this.registry,
+        sampleLimit: this.opts.remoteReadSampleLimit,
+        concurrentLimit: this.opts.remoteReadConcurrentLimit,
+        maxBytesInFrame: this.opts.remoteReadMaxBytesInFrame,
         externalLabels: () => Labels.fromObject(this.config?.global.external_labels ?? {}),
       }),
     };

@@ -102,8 +102,25 @@ export interface Querier {
   close(): void;
 }
 
+/** A selector a query will run, with the time range it reads (ms, inclusive). */
+export interface SelectorRange {
+  readonly matchers: readonly Matcher[];
+  readonly mint: number;
+  readonly maxt: number;
+}
+
 export interface Queryable {
   querier(mint: number, maxt: number): Querier;
+  /**
+   * Optional asynchronous step before a query (upstream's engine resolves its
+   * selectors before evaluating): fetches what selects of `selectors` over
+   * their ranges need from slow sources (remote read) and resolves to a
+   * Queryable that answers those selects synchronously from memory. Callers
+   * that skip this step get only what the queryable holds locally. Failures
+   * of best-effort sources do not reject: they surface as warnings of the
+   * selects. `signal` aborts the fetching.
+   */
+  prepare?(selectors: readonly SelectorRange[], signal?: AbortSignal): Promise<Queryable>;
 }
 
 /** Storage is what components are given: something to append to and something to query. */
