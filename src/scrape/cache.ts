@@ -90,8 +90,9 @@ export interface CacheMetrics {
 }
 
 /**
- * A 31-bit hash of `b[start, end)` (murmur-style mixing, four bytes per
- * step), a small non-negative integer so it stays cheap as a Map key.
+ * A 30-bit hash of `b[start, end)` (murmur-style mixing, four bytes per
+ * step): a small non-negative integer that V8 keeps unboxed (a Smi), so
+ * neither a cache entry nor the table's key costs a heap number.
  */
 export function hashBytes(b: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5 ^ (end - start);
@@ -104,7 +105,7 @@ export function hashBytes(b: Uint8Array, start: number, end: number): number {
   for (; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 1;
+  return (h ^ (h >>> 16)) >>> 2;
 }
 
 function keyEquals(key: string, b: Uint8Array, start: number, end: number): boolean {

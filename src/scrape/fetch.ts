@@ -147,9 +147,8 @@ export function fetchBody(dispatcher: Dispatcher, o: FetchOptions): Promise<Fetc
             return;
           }
           if (end > into.buf.length) {
-            const grown = Buffer.allocUnsafe(
-              Math.min(Math.max(end, into.buf.length * 2, 64 * 1024), o.maxBytes),
-            );
+            // A quarter of slack, not doubling: the buffer is kept for the target's next scrapes.
+            const grown = Buffer.allocUnsafe(Math.min(Math.max(end + (end >> 2), 64 * 1024), o.maxBytes));
             into.buf.copy(grown, 0, 0, n);
             into.buf = grown;
           }

@@ -17,7 +17,7 @@ import { MemPostings } from "../index/postings.ts";
 import { MemTombstones } from "../tombstones/tombstones.ts";
 import { type BatchBuffers, HeadAppender } from "./appender.ts";
 import { Isolation } from "./isolation.ts";
-import { computeChunkEndTime, MemSeries, rangeEnd, SAMPLES_PER_CHUNK } from "./series.ts";
+import { computeChunkEndTime, MemSeries, rangeEnd, SAMPLES_PER_CHUNK, SeriesStatePool } from "./series.ts";
 
 /** Where committed batches go before they are applied: the WAL, or nothing. */
 export interface WalLog {
@@ -46,6 +46,8 @@ export class Head {
   readonly iso = new Isolation();
   readonly tombstones = new MemTombstones();
   readonly series = new Map<number, MemSeries>();
+  /** Numeric state of the series (see SeriesStatePool). */
+  readonly statePool = new SeriesStatePool();
   private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
   private lastRef = 0;
   wal: WalLog | null = null;
@@ -103,7 +105,7 @@ export class Head {
     if (found !== undefined) return found;
     if (ref === 0) ref = ++this.lastRef;
     else if (ref > this.lastRef) this.lastRef = ref;
-    const s = new MemSeries(ref, labels);
+    const s = new MemSeries(ref, labels, this.statePool);
     this.series.set(ref, s);
     const h = labels.hash();
     const hit = this.byHash.get(h);
@@ -272,6 +274,7 @@ export class Head {
 
   private deleteSeries(s: MemSeries): void {
     s.deleted = true;
+    s.retire();
     this.series.delete(s.ref);
     const h = s.labels.hash();
     const hit = this.byHash.get(h);

@@ -10,6 +10,55 @@ import type { SampleBuf } from "../../storage/samplebuf.ts";
 /** Samples per chunk the head aims for, as upstream's default. */
 export const SAMPLES_PER_CHUNK = 120;
 
+// A series' numeric state lives in pages of a SeriesStatePool rather than in
+// fields: V8 boxes every double field in its own heap object, and six boxes per
+// series were about half of the objects the garbage collector had to mark.
+const STRIDE = 8;
+const PAGE_SERIES = 4096;
+const HEAD_MIN_T = 0;
+const MAX_T = 1;
+const LAST_V = 2;
+const NEXT_AT = 3;
+const PENDING_MAX_T = 4;
+const PENDING_LAST_V = 5;
+
+/** Per-head store of the series' numeric state: fixed pages (never moved) and a free list of slots. */
+export class SeriesStatePool {
+  readonly pages: Float64Array[] = [];
+  private readonly free: number[] = [];
+  private used = 0;
+
+  /** A slot initialised to an empty series' state. */
+  alloc(): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.used++;
+      if (slot % PAGE_SERIES === 0) this.pages.push(new Float64Array(PAGE_SERIES * STRIDE));
+    }
+    const page = this.pages[Math.floor(slot / PAGE_SERIES)]!;
+    initState(page, (slot % PAGE_SERIES) * STRIDE);
+    return slot;
+  }
+
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+
+  /** Slots in use. */
+  get size(): number {
+    return this.used - this.free.length;
+  }
+}
+
+function initState(page: Float64Array, off: number): void {
+  page[off + HEAD_MIN_T] = 0;
+  page[off + MAX_T] = -Infinity;
+  page[off + LAST_V] = 0;
+  page[off + NEXT_AT] = Infinity;
+  page[off + PENDING_MAX_T] = -Infinity;
+  page[off + PENDING_LAST_V] = 0;
+}
+
 export class MemSeries {
   readonly ref: number;
   readonly labels: Labels;
@@ -19,20 +68,11 @@ export class MemSeries {
   firstChunkId = 0;
   /** Open chunk handle, -1 when none. */
   head = -1;
-  headMinT = 0;
   headCount = 0;
-  /** Newest in-order timestamp and value (what the next in-order sample must follow). */
-  maxT = -Infinity;
-  lastV = 0;
-  /** When the open chunk is cut: the end of its 2h range, refined once it is a quarter full. */
-  nextAt = Infinity;
   /** Out-of-order samples not yet in a chunk, sorted by time. */
   ooo: SampleBuf | null = null;
   /** Sealed out-of-order chunks, flattened as `chunks`. */
   oooChunks: number[] | null = null;
-  /** Newest timestamp of this series appended in the uncommitted batch (or maxT). */
-  pendingMaxT = -Infinity;
-  pendingLastV = 0;
   /** The append batch that last touched pendingMaxT; pending fields are stale for any other. */
   pendingBatch = 0;
   /** False until the series record is in the WAL. */
@@ -44,10 +84,83 @@ export class MemSeries {
    * (append id, maxT before that commit). Null when no reader could need them.
    */
   iso: number[] | null = null;
+  /** Where the numeric state is: a pool page and offset, or a private copy once retired. */
+  private page: Float64Array;
+  private off: number;
+  private slot: number;
+  private pool: SeriesStatePool | null;
 
-  constructor(ref: number, labels: Labels) {
+  /** `pool` holds the numeric state; without one the series has its own (tests). */
+  constructor(ref: number, labels: Labels, pool: SeriesStatePool | null = null) {
     this.ref = ref;
     this.labels = labels;
+    this.pool = pool;
+    if (pool !== null) {
+      this.slot = pool.alloc();
+      this.page = pool.pages[Math.floor(this.slot / PAGE_SERIES)]!;
+      this.off = (this.slot % PAGE_SERIES) * STRIDE;
+    } else {
+      this.slot = -1;
+      this.page = new Float64Array(STRIDE);
+      this.off = 0;
+      initState(this.page, 0);
+    }
+  }
+
+  /**
+   * Called when the head drops the series: its state moves to a private copy
+   * (readers still holding the series see its last values) and the pool slot
+   * is reused.
+   */
+  retire(): void {
+    if (this.pool === null) return;
+    const own = this.page.slice(this.off, this.off + STRIDE);
+    this.pool.release(this.slot);
+    this.pool = null;
+    this.slot = -1;
+    this.page = own;
+    this.off = 0;
+  }
+
+  /** Min time of the open chunk. */
+  get headMinT(): number {
+    return this.page[this.off + HEAD_MIN_T]!;
+  }
+  set headMinT(v: number) {
+    this.page[this.off + HEAD_MIN_T] = v;
+  }
+  /** Newest in-order timestamp and value (what the next in-order sample must follow). */
+  get maxT(): number {
+    return this.page[this.off + MAX_T]!;
+  }
+  set maxT(v: number) {
+    this.page[this.off + MAX_T] = v;
+  }
+  get lastV(): number {
+    return this.page[this.off + LAST_V]!;
+  }
+  set lastV(v: number) {
+    this.page[this.off + LAST_V] = v;
+  }
+  /** When the open chunk is cut: the end of its 2h range, refined once it is a quarter full. */
+  get nextAt(): number {
+    return this.page[this.off + NEXT_AT]!;
+  }
+  set nextAt(v: number) {
+    this.page[this.off + NEXT_AT] = v;
+  }
+  /** Newest timestamp of this series appended in the uncommitted batch (or maxT). */
+  get pendingMaxT(): number {
+    return this.page[this.off + PENDING_MAX_T]!;
+  }
+  set pendingMaxT(v: number) {
+    this.page[this.off + PENDING_MAX_T] = v;
+  }
+  get pendingLastV(): number {
+    return this.page[this.off + PENDING_LAST_V]!;
+  }
+  set pendingLastV(v: number) {
+    this.page[this.off + PENDING_LAST_V] = v;
   }
 
   /** Oldest timestamp held in memory, Infinity when empty. */
