@@ -12,8 +12,9 @@ import type { Dispatcher } from "undici";
 import { newDispatcher, requestHeaders } from "../config/client.ts";
 import type { HTTPClientConfig, ScrapeProtocol } from "../config/types.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../exposition/parser.ts";
-import { BodySizeLimitError, ScrapeError } from "./errors.ts";
-import { type BodyBuffer, fetchBody, newBodyBuffer } from "./fetch.ts";
+import { BodySizeLimitError, HttpStatusError, ScrapeError } from "./errors.ts";
+import { type BodyBuffer, type FetchResult, fetchBody, newBodyBuffer } from "./fetch.ts";
+import { H1Agent } from "./h1.ts";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -76,16 +77,21 @@ export interface ScrapeResponse {
 export class ScrapeClient {
   readonly #config: HTTPClientConfig;
   readonly #dispatcher: Dispatcher;
+  /** The plain-HTTP client (h1.ts) for `http://` targets when no proxy is configured. */
+  readonly #h1: H1Agent | null;
 
   /** Throws when the config cannot make a client (unreadable TLS files, oauth2), as upstream's `NewClientFromConfig`. */
   constructor(config: HTTPClientConfig) {
     this.#config = config;
     this.#dispatcher = newDispatcher(config, { keepAliveTimeoutMs: IDLE_CONN_TIMEOUT_MS });
+    const proxied = (config.proxy_url ?? "") !== "" || config.proxy_from_environment === true;
+    this.#h1 = proxied ? null : new H1Agent(IDLE_CONN_TIMEOUT_MS);
   }
 
   async scrape(req: ScrapeRequest): Promise<ScrapeResponse> {
     const limit = req.bodySizeLimit > 0 ? req.bodySizeLimit : DEFAULT_MAX_BODY_BYTES;
-    const res = await fetchBody(this.#dispatcher, {
+    const started = performance.now();
+    const opts = {
       url: req.url,
       headers: await this.#headers(req),
       timeoutMs: req.timeoutMs,
@@ -93,7 +99,21 @@ export class ScrapeClient {
       // Upstream fails once n >= limit, so at most limit - 1 bytes are accepted.
       maxBytes: limit - 1,
       into: req.buffer ?? newBodyBuffer(),
-    });
+    };
+    let res: FetchResult;
+    if (this.#h1 !== null && req.url.startsWith("http://")) {
+      try {
+        res = await fetchBody(this.#h1, opts);
+      } catch (e) {
+        // Redirects are undici's job: ask again through it, within what is left of the timeout.
+        const redirect = e instanceof HttpStatusError && e.statusCode >= 300 && e.statusCode < 400;
+        if (!redirect || !this.#config.follow_redirects) throw e;
+        const left = Math.max(1, req.timeoutMs - (performance.now() - started));
+        res = await fetchBody(this.#dispatcher, { ...opts, timeoutMs: left });
+      }
+    } else {
+      res = await fetchBody(this.#dispatcher, opts);
+    }
     const body = res.contentEncoding === "gzip" ? await gunzipBounded(res.body, limit) : res.body;
     return { body, contentType: res.contentType };
   }
@@ -110,6 +130,7 @@ export class ScrapeClient {
 
   /** Closes idle connections; in-flight requests finish. */
   async close(): Promise<void> {
+    await this.#h1?.close();
     await this.#dispatcher.close();
   }
 }

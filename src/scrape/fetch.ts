@@ -9,6 +9,14 @@
 import type { Dispatcher } from "undici";
 import { BodySizeLimitError, formatClientError, HttpStatusError } from "./errors.ts";
 
+/** What carries a scrape: an undici Dispatcher, or the plain-HTTP client of h1.ts. */
+export interface ScrapeTransport {
+  dispatch(
+    opts: { origin: string; path: string; method: "GET"; headers: Record<string, string | string[]> },
+    handler: Dispatcher.DispatchHandler,
+  ): boolean;
+}
+
 /** A body buffer owned by one scrape loop, reused from one scrape to the next. */
 export interface BodyBuffer {
   buf: Buffer;
@@ -66,7 +74,7 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
  * `ScrapeError` worded as Go's client (`HttpStatusError` for other statuses,
  * `BodySizeLimitError` past `maxBytes`).
  */
-export function fetchBody(dispatcher: Dispatcher, o: FetchOptions): Promise<FetchResult> {
+export function fetchBody(dispatcher: ScrapeTransport, o: FetchOptions): Promise<FetchResult> {
   return new Promise((resolve, reject) => {
     const deadline = { aborted: false };
     let controller: Dispatcher.DispatchController | null = null;
