@@ -47,6 +47,9 @@ export interface QueueOptions {
   readonly reshardIntervalMs?: number;
 }
 
+/** How often at most the acknowledged WAL position is written to disk. */
+const POSITION_SAVE_INTERVAL_MS = 1000;
+
 const METADATA_TYPES: Record<string, number> = {
   counter: 1,
   gauge: 2,
@@ -77,6 +80,8 @@ export class QueueManager implements WatcherSink {
   private nextSeq = 0;
   private markers: { seq: number; pos: WalPosition }[] = [];
   private savedPos: WalPosition | undefined;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private lastSaveAt = 0;
   private timers: NodeJS.Timeout[] = [];
   private lastSendFailure = 0;
   private highestIn = 0;
@@ -295,8 +300,28 @@ export class QueueManager implements WatcherSink {
     if (i > 0) this.markers.splice(0, i);
     if (pos !== undefined) {
       this.savedPos = pos;
-      this.savePosition();
+      this.savePositionSoon();
     }
+  }
+
+  /**
+   * Saves the acknowledged position at most once a second (a write and a
+   * rename per batch cost a tenth of the sending CPU); `stop` saves the
+   * last one. A crash re-sends at most that second, which receivers take
+   * as duplicates of what they hold.
+   */
+  private savePositionSoon(): void {
+    if (this.saveTimer !== null) return;
+    const wait = this.lastSaveAt + POSITION_SAVE_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.savePosition();
+      return;
+    }
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.savePosition();
+    }, wait);
+    this.saveTimer.unref();
   }
 
   private loadPosition(): WalPosition | undefined {
@@ -309,6 +334,11 @@ export class QueueManager implements WatcherSink {
   }
 
   private savePosition(): void {
+    if (this.saveTimer !== null) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+    }
+    this.lastSaveAt = Date.now();
     const file = this.o.positionFile;
     if (file === undefined || this.savedPos === undefined) return;
     try {
