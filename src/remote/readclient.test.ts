@@ -7,10 +7,9 @@ import { loadConfig } from "../config/config.ts";
 import { Labels } from "../model/labels/labels.ts";
 import { Matcher } from "../model/labels/matcher.ts";
 import { Engine } from "../promql/engine.ts";
-import type { Queryable } from "../storage/interface.ts";
 import { RemoteReadQueryable } from "./readclient.ts";
 import { decodeReadRequest, encodeReadResponse, type ReadQuery } from "./readproto.ts";
-import { type ArraySeries, arraySeriesSet, fanoutQueryable } from "./series.ts";
+import { type ArraySeries, arrayQueryable, fanoutQueryable } from "./series.ts";
 
 /** A remote-read endpoint on 127.0.0.1 answering every query with `series` (cut to the query's range) after `delayMs`. */
 class FakeEndpoint {
@@ -62,16 +61,7 @@ function readConfig(url: string, extra = "") {
   ).config.remote_read[0]!;
 }
 
-function local(series: ArraySeries[]): Queryable {
-  return {
-    querier: () => ({
-      select: () => arraySeriesSet(series),
-      labelValues: () => [],
-      labelNames: () => [],
-      close: () => {},
-    }),
-  };
-}
+const local = arrayQueryable;
 
 const remoteUp = Labels.fromStrings("__name__", "up", "job", "remote");
 const localUp = Labels.fromStrings("__name__", "up", "job", "local");

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Labels } from "../model/labels/labels.ts";
-import { type Queryable, type SeriesSet, ValueType } from "../storage/interface.ts";
-import { type ArraySeries, arraySeriesSet, fanoutQueryable } from "./series.ts";
+import { type SeriesSet, ValueType } from "../storage/interface.ts";
+import { type ArraySeries, arrayQueryable, fanoutQueryable } from "./series.ts";
 
-function fake(series: ArraySeries[]): Queryable {
-  return {
-    querier: () => ({
-      select: () => arraySeriesSet(series),
-      labelValues: () => [],
-      labelNames: () => [],
-      close: () => {},
-    }),
-  };
-}
+const fake = arrayQueryable;
 
 function dump(set: SeriesSet): string[] {
   const out: string[] = [];

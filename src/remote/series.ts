@@ -50,6 +50,18 @@ class ArrayIterator implements SampleIterator {
   }
 }
 
+/** A Queryable whose every select answers `series`, whatever the matchers (tests, fixed data). */
+export function arrayQueryable(series: readonly ArraySeries[]): Queryable {
+  return {
+    querier: () => ({
+      select: () => arraySeriesSet(series),
+      labelValues: () => [],
+      labelNames: () => [],
+      close: () => {},
+    }),
+  };
+}
+
 /** A SeriesSet over `series` sorted by labels. */
 export function arraySeriesSet(series: readonly ArraySeries[]): SeriesSet {
   const sorted = [...series].sort((a, b) => Labels.compare(a.labels, b.labels));
