@@ -318,6 +318,9 @@ export class ScrapeCache {
    * flushed too. The current series become the previous ones.
    */
   iterDone(flush: boolean): void {
+    // The body's buffer goes back to the scrape loops' shared pool.
+    this.#body = null;
+    this.#bodyView = EMPTY_VIEW;
     const count = this.#entries + this.#metadata.size;
     if (flush) this.#successfulCount = count;
     else if (count > this.#successfulCount * 2 + 1000) {

@@ -27,6 +27,26 @@ export function newBodyBuffer(): BodyBuffer {
   return { buf: Buffer.alloc(0) };
 }
 
+/**
+ * Body buffers shared by all scrape loops: a loop takes one for a scrape and
+ * gives it back once the body is appended. Only a few scrapes are in flight
+ * at a time (targets are spread over the interval), so a few buffers serve
+ * any number of targets instead of one body-sized buffer per target.
+ */
+const sharedBuffers: BodyBuffer[] = [];
+/** Buffers kept for reuse; more in flight at once are allocated and dropped. */
+const SHARED_BUFFERS_MAX = 8;
+
+/** A body buffer for one scrape; give it back with {@link releaseBodyBuffer}. */
+export function takeBodyBuffer(): BodyBuffer {
+  return sharedBuffers.pop() ?? newBodyBuffer();
+}
+
+/** Returns a buffer taken with {@link takeBodyBuffer}; the body in it must no longer be used. */
+export function releaseBodyBuffer(b: BodyBuffer): void {
+  if (sharedBuffers.length < SHARED_BUFFERS_MAX) sharedBuffers.push(b);
+}
+
 /** What {@link fetchBody} needs. */
 export interface FetchOptions {
   readonly url: string;

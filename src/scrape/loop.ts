@@ -14,7 +14,7 @@ import type { AppendResult, TargetAppender } from "./append.ts";
 import type { ScrapeCache } from "./cache.ts";
 import type { ScrapeClient } from "./client.ts";
 import { BodySizeLimitError } from "./errors.ts";
-import { newBodyBuffer } from "./fetch.ts";
+import { type BodyBuffer, releaseBodyBuffer, takeBodyBuffer } from "./fetch.ts";
 import type { ScrapeMetrics } from "./metrics.ts";
 import type { Target } from "./target.ts";
 
@@ -48,8 +48,6 @@ export interface LoopOptions {
 /** See the module comment. Not reusable after `stop`. */
 export class ScrapeLoop {
   readonly #o: LoopOptions;
-  /** The body buffer of this target's scrapes, reused (a body lives until its append is done). */
-  readonly #body = newBodyBuffer();
   readonly #stop = new AbortController();
   #forcedError: Error | null = null;
   #endOfRunStaleness = true;
@@ -129,6 +127,17 @@ export class ScrapeLoop {
     const start = o.now();
     if (last !== null)
       o.metrics.intervalLength.observe({ interval: this.#intervalLabel }, (start - last) / 1000);
+    // A shared buffer (fetch.ts), held until the body is appended.
+    const buffer = takeBodyBuffer();
+    try {
+      return await this.#scrapeInto(start, appendTime, buffer);
+    } finally {
+      releaseBodyBuffer(buffer);
+    }
+  }
+
+  async #scrapeInto(start: number, appendTime: number, buffer: BodyBuffer): Promise<number> {
+    const o = this.#o;
     let scrapeErr: Error | null = this.#forcedError;
     let body: Uint8Array = EMPTY;
     let contentType = "";
@@ -142,7 +151,7 @@ export class ScrapeLoop {
           bodySizeLimit: o.bodySizeLimit,
           userAgent: o.userAgent,
           signal: o.shutdown,
-          buffer: this.#body,
+          buffer,
         }));
       } catch (e) {
         scrapeErr = e as Error;
