@@ -28,6 +28,13 @@ export class EpochProxy {
   readonly targets: ProxiedTarget[] = [];
   private readonly servers: Server[] = [];
   readonly epochMs: number;
+  /**
+   * Per proxy address, each request's arrival epoch and scraper (its
+   * User-Agent's product, "Vigil" or "Prometheus"): a request delayed past an
+   * epoch boundary gets the next epoch's body although its sample carries the
+   * scheduled time.
+   */
+  readonly arrivals = new Map<string, { epoch: number; scraper: string }[]>();
 
   private constructor(epochMs: number) {
     this.epochMs = epochMs;
@@ -46,8 +53,10 @@ export class EpochProxy {
 
   private async add(upstream: string): Promise<void> {
     let cached: Cached | null = null;
+    const arrivals: { epoch: number; scraper: string }[] = [];
     const server = createServer((req, res) => {
       const epoch = this.epochOf(Date.now());
+      arrivals.push({ epoch, scraper: (req.headers["user-agent"] ?? "").split("/")[0]! });
       if (cached === null || cached.epoch !== epoch) cached = { epoch, body: fetchBody(upstream) };
       cached.body.then(
         (r) => {
@@ -65,6 +74,7 @@ export class EpochProxy {
     const port = typeof addr === "object" && addr !== null ? addr.port : 0;
     this.servers.push(server);
     this.targets.push({ address: `127.0.0.1:${port}`, upstream });
+    this.arrivals.set(`127.0.0.1:${port}`, arrivals);
   }
 
   async close(): Promise<void> {

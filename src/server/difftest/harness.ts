@@ -59,14 +59,17 @@ export class DiffRun {
   readonly prometheus: ServerProcess;
   readonly vigil: ServerProcess;
   private readonly cleanup: () => Promise<void>;
+  private readonly proxy: EpochProxy;
 
   private constructor(
     epochMs: number,
     window: Window,
     p: ServerProcess,
     v: ServerProcess,
+    proxy: EpochProxy,
     cleanup: () => Promise<void>,
   ) {
+    this.proxy = proxy;
     this.epochMs = epochMs;
     this.window = window;
     this.prometheus = p;
@@ -111,11 +114,38 @@ export class DiffRun {
       );
       // One more epoch so the last window epoch's scrapes are committed on both.
       await sleep(window.end + o.epochMs - Date.now());
-      return new DiffRun(o.epochMs, window, p, v, cleanup);
+      return new DiffRun(o.epochMs, window, p, v, proxy, cleanup);
     } catch (err) {
       await cleanup();
       throw err;
     }
+  }
+
+  /**
+   * Jobs with a scrape whose request reached the proxy in another epoch than
+   * its `up` sample's timestamp (a loaded machine delayed it past a boundary):
+   * that scrape got another epoch's body, so its values legitimately differ.
+   */
+  async lateScrapeJobs(): Promise<Set<string>> {
+    const jobs = new Set<string>();
+    const scrapers: [ServerProcess, string][] = [
+      [this.prometheus, "Prometheus"],
+      [this.vigil, "Vigil"],
+    ];
+    for (const [server, scraper] of scrapers) {
+      for (const s of await this.rawSamples(server, "up")) {
+        const arrived = new Set(
+          (this.proxy.arrivals.get(s.metric.instance ?? "") ?? [])
+            .filter((a) => a.scraper === scraper)
+            .map((a) => a.epoch),
+        );
+        const late = s.values.some(
+          ([sec]) => !arrived.has(this.proxy.epochOf(Math.round(Number(sec) * 1000))),
+        );
+        if (late) jobs.add(s.metric.job ?? "");
+      }
+    }
+    return jobs;
   }
 
   /** Both servers, Prometheus first. */
