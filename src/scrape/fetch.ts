@@ -17,7 +17,7 @@ export interface ScrapeTransport {
   ): boolean;
 }
 
-/** A body buffer owned by one scrape loop, reused from one scrape to the next. */
+/** A body buffer, reused from one scrape to the next (shared by the loops: see takeBodyBuffer). */
 export interface BodyBuffer {
   buf: Buffer;
 }
@@ -67,7 +67,7 @@ export interface FetchResult {
   readonly contentEncoding: string;
 }
 
-/** A buffer no bigger than this is kept between scrapes even when the body shrank a lot. */
+/** A buffer no bigger than this is kept for the next scrape even when this body used little of it. */
 const KEEP_BYTES = 1 << 20;
 
 const targets = new Map<string, { origin: string; path: string }>();
@@ -125,7 +125,7 @@ export function fetchBody(dispatcher: ScrapeTransport, o: FetchOptions): Promise
         return;
       }
       if (into.buf.length > KEEP_BYTES && into.buf.length > 4 * n) {
-        // The target's body shrank: give the big buffer back, keep a copy of this body.
+        // A small body in a big buffer: let the buffer go (a one-off huge body must not stay pinned), keep a copy.
         const body = Buffer.from(into.buf.subarray(0, n));
         into.buf = Buffer.alloc(0);
         resolve({ body, contentType, contentEncoding });

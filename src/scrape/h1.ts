@@ -362,6 +362,7 @@ class Conn {
 /** The scrape requests of one pool over plain HTTP/1.1 (see the file comment). */
 export class H1Agent {
   readonly #idle = new Map<string, Conn[]>();
+  readonly #endpoints = new Map<string, { host: string; port: number; hostHeader: string }>();
   readonly #idleTimeoutMs: number;
   #closed = false;
 
@@ -374,10 +375,8 @@ export class H1Agent {
     opts: { origin: string; path: string; method: string; headers: Headers },
     handler: Handler,
   ): boolean {
-    const u = new URL(opts.origin);
-    const port = u.port === "" ? 80 : Number(u.port);
-    const host = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
-    let req = `${opts.method} ${opts.path} HTTP/1.1\r\nHost: ${u.host}\r\n`;
+    const { host, port, hostHeader } = this.#endpoint(opts.origin);
+    let req = `${opts.method} ${opts.path} HTTP/1.1\r\nHost: ${hostHeader}\r\n`;
     for (const [k, v] of Object.entries(opts.headers)) {
       for (const one of Array.isArray(v) ? v : [v]) {
         if (/[\r\n]/.test(k) || /[\r\n]/.test(one)) throw new Error(`invalid header ${JSON.stringify(k)}`);
@@ -389,6 +388,19 @@ export class H1Agent {
     handler.onRequestStart?.(ex as unknown as Dispatcher.DispatchController, {});
     if (!ex.aborted) this.start(ex, false);
     return true;
+  }
+
+  /** Host, port and Host header of an origin, parsed once (fetch.ts already memoizes the split). */
+  #endpoint(origin: string): { host: string; port: number; hostHeader: string } {
+    let e = this.#endpoints.get(origin);
+    if (e === undefined) {
+      const u = new URL(origin);
+      const host = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
+      e = { host, port: u.port === "" ? 80 : Number(u.port), hostHeader: u.host };
+      if (this.#endpoints.size > 10_000) this.#endpoints.clear();
+      this.#endpoints.set(origin, e);
+    }
+    return e;
   }
 
   /** Sends the exchange's request on an idle connection, or a new one (always new when `fresh`). */
