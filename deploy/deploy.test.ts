@@ -212,7 +212,7 @@ function vigilCommand(c: IContainer): { name: string; flags: string[] } | undefi
   return { name: name!, flags: rest.map((a) => a.replace(/^--/, "").split("=")[0]!) };
 }
 
-test("containers run vigil commands with flags those commands accept", (t) => {
+test("containers run vigil commands with flags those commands accept", async (t) => {
   const known = new Set([
     "server",
     "alertmanager",
@@ -231,11 +231,12 @@ test("containers run vigil commands with flags those commands accept", (t) => {
       }
       assert.ok(known.has(cmd.name), cmd.name);
       probes[cmd.name] = c.readinessProbe?.httpGet?.path ?? "";
-      const command = Object.hasOwn(commands, cmd.name) ? commands[cmd.name] : undefined;
-      if (command === undefined) {
+      const load = Object.hasOwn(commands, cmd.name) ? commands[cmd.name] : undefined;
+      if (load === undefined) {
         t.diagnostic(`vigil ${cmd.name} is not registered yet: its flags are not checked`);
         continue;
       }
+      const command = await load();
       for (const f of cmd.flags)
         assert.ok(Object.hasOwn(command.flags, f), `vigil ${cmd.name} has no flag --${f}`);
     }

@@ -1,5 +1,5 @@
 /**
- * `bin/vigil.mjs`, the executable: it runs the CLI, and with its strip cache
+ * `bin/vigil.mjs`, the executable: it runs the CLI, and with its compile cache
  * warm, Node's TypeScript stripper (amaro, ~15 MB resident) is never loaded.
  */
 import assert from "node:assert/strict";

@@ -1,34 +1,24 @@
-import { alertmanagerCommand } from "./alertmanager.ts";
-import { checkCommand } from "./check/check.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { dashboardsCommand } from "./dashboards.ts";
 import { formatFlags, UsageError } from "./flags.ts";
-import { kubeStateMetricsCommand } from "./kubestatemetrics.ts";
-import { nodeExporterCommand } from "./nodeexporter.ts";
-import { pushgatewayCommand } from "./pushgateway.ts";
-import { serverCommand } from "./server.ts";
 import { processShutdownSignal } from "./signals.ts";
-import { startCommand } from "./start/start.ts";
-import { testCommand } from "./test.ts";
-import { tsdbCommand } from "./tsdb/tsdb.ts";
-import { versionCommand } from "./version.ts";
 
 /**
- * Every sub-command that works today. Commands planned in DESIGN.md
- * (`server`, `alertmanager`, `check`, …) are added here when they exist.
+ * Every sub-command, each loaded only when it runs (or for help): a process
+ * holds the code of its own command, not of the whole stack (`vigil server`
+ * does not load the Alertmanager, the dashboards or the exporters).
  */
-export const commands: Readonly<Record<string, Command>> = {
-  alertmanager: alertmanagerCommand,
-  check: checkCommand,
-  dashboards: dashboardsCommand,
-  "kube-state-metrics": kubeStateMetricsCommand,
-  "node-exporter": nodeExporterCommand,
-  pushgateway: pushgatewayCommand,
-  server: serverCommand,
-  start: startCommand,
-  test: testCommand,
-  tsdb: tsdbCommand,
-  version: versionCommand,
+export const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  alertmanager: async () => (await import("./alertmanager.ts")).alertmanagerCommand,
+  check: async () => (await import("./check/check.ts")).checkCommand,
+  dashboards: async () => (await import("./dashboards.ts")).dashboardsCommand,
+  "kube-state-metrics": async () => (await import("./kubestatemetrics.ts")).kubeStateMetricsCommand,
+  "node-exporter": async () => (await import("./nodeexporter.ts")).nodeExporterCommand,
+  pushgateway: async () => (await import("./pushgateway.ts")).pushgatewayCommand,
+  server: async () => (await import("./server.ts")).serverCommand,
+  start: async () => (await import("./start/start.ts")).startCommand,
+  test: async () => (await import("./test.ts")).testCommand,
+  tsdb: async () => (await import("./tsdb/tsdb.ts")).tsdbCommand,
+  version: async () => (await import("./version.ts")).versionCommand,
 };
 
 const PROGRAM = "vigil";
@@ -53,7 +43,7 @@ export async function main(argv: readonly string[], ctx: Partial<CommandContext>
   };
   const [first, ...rest] = argv;
   if (first === undefined) {
-    context.stderr.write(`${usage()}\n`);
+    context.stderr.write(`${await usage()}\n`);
     return 2;
   }
   if (first === "--help" || first === "-h" || first === "help") {
@@ -64,12 +54,13 @@ export async function main(argv: readonly string[], ctx: Partial<CommandContext>
 }
 
 async function runCommand(name: string, args: readonly string[], ctx: CommandContext): Promise<number> {
-  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (command === undefined) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (load === undefined) {
     const what = name.startsWith("-") ? `unknown flag '${name}'` : `unknown command "${name}"`;
     ctx.stderr.write(`${PROGRAM}: error: ${what}, try --help\n`);
     return 2;
   }
+  const command = await load();
   if (args.includes("--help") || args.includes("-h")) {
     ctx.stdout.write(`${commandHelp(name, command)}\n`);
     return 0;
@@ -85,16 +76,17 @@ async function runCommand(name: string, args: readonly string[], ctx: CommandCon
   }
 }
 
-function help(ctx: CommandContext): number {
-  ctx.stdout.write(`${usage()}\n`);
+async function help(ctx: CommandContext): Promise<number> {
+  ctx.stdout.write(`${await usage()}\n`);
   return 0;
 }
 
 /** `vigil --help`: what Vigil is and the commands with their one-line summaries. */
-export function usage(): string {
+export async function usage(): Promise<string> {
   const names = Object.keys(commands);
+  const loaded = await Promise.all(names.map((n) => commands[n]!()));
   const width = Math.max(...names.map((n) => n.length)) + 2;
-  const list = names.map((n) => `  ${n.padEnd(width)}${commands[n]!.summary}`).join("\n");
+  const list = names.map((n, i) => `  ${n.padEnd(width)}${loaded[i]!.summary}`).join("\n");
   return [
     `usage: ${PROGRAM} <command> [<flags>]`,
     "",

@@ -1,8 +1,7 @@
 /**
  * Opens the dashboards database with Node's built-in SQLite (`node:sqlite`),
  * silencing its "experimental" warning only around the import (it is not
- * the user's concern, as `bin/tscache.mjs` does for the type stripper), and
- * brings the schema up to date.
+ * the user's concern), and brings the schema up to date.
  */
 import type { DatabaseSync as DatabaseSyncType } from "node:sqlite";
 import { migrateSchema } from "./schema.ts";
