@@ -18,6 +18,7 @@ import { MemTombstones } from "../tombstones/tombstones.ts";
 import { type BatchBuffers, HeadAppender } from "./appender.ts";
 import { Isolation } from "./isolation.ts";
 import { computeChunkEndTime, MemSeries, rangeEnd, SAMPLES_PER_CHUNK, SeriesStatePool } from "./series.ts";
+import { SeriesTable } from "./seriestable.ts";
 
 /** Where committed batches go before they are applied: the WAL, or nothing. */
 export interface WalLog {
@@ -45,7 +46,7 @@ export class Head {
   readonly postings = new MemPostings();
   readonly iso = new Isolation();
   readonly tombstones = new MemTombstones();
-  readonly series = new Map<number, MemSeries>();
+  readonly series = new SeriesTable<MemSeries>();
   /** Numeric state of the series (see SeriesStatePool). */
   readonly statePool = new SeriesStatePool();
   private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
