@@ -102,16 +102,17 @@ describe("ChunkStore", () => {
     const r = mulberry32(9);
     const s = new Samples();
     let h = store.open();
-    const handles = new Set([h]);
     const first = store.stats().bytesUsed;
+    // The slot size of each class the chunk went through (handles may repeat: emptied slabs are reused).
+    const slots = new Set([first]);
     for (let i = 0; i < 3000; i++) {
       const v = r() * 1e6;
       s.push(i * 1000, v);
       h = store.append(h, i * 1000, v);
-      handles.add(h);
+      slots.add(store.stats().bytesUsed);
     }
-    // ~6.5 bytes a sample: 64 B -> ~20 KiB, one handle per class on the way.
-    assert.ok(handles.size >= 15, `moved ${handles.size - 1} times`);
+    // ~6.5 bytes a sample: 64 B -> ~20 KiB, one move per class on the way.
+    assert.ok(slots.size >= 15, `moved ${slots.size - 1} times`);
     assert.ok(store.byteLength(h) > 15_000);
     assert.ok(store.stats().bytesUsed > first * 200);
     assert.ok(store.stats().bytesUsed >= store.byteLength(h) + 32);
@@ -124,6 +125,7 @@ describe("ChunkStore", () => {
 
   it("reuses freed slots, last freed first", () => {
     const store = new ChunkStore();
+    store.open(); // keeps the slab in use
     const a = store.open();
     const b = store.open();
     store.free(a);
@@ -161,8 +163,42 @@ describe("ChunkStore", () => {
     assert.equal(s.bytesReserved, 1 << 20);
     assert.equal(s.bytesUsed, 1000 * 64);
     for (const h of hs) store.free(h);
-    assert.equal(store.stats().bytesUsed, 0);
-    assert.equal(store.stats().bytesReserved, 1 << 20, "multi-slot slabs stay reserved");
+    assert.deepEqual(
+      store.stats(),
+      { slabs: 0, bytesReserved: 1 << 20, bytesUsed: 0 },
+      "the emptied slab is let go but kept as the spare",
+    );
+    store.add(new Uint8Array(100));
+    assert.deepEqual(store.stats(), { slabs: 1, bytesReserved: 1 << 20, bytesUsed: 128 }, "spare reused");
+  });
+
+  it("lets go of the classes open chunks grew out of (all series a sample per scrape)", () => {
+    const store = new ChunkStore();
+    let hs = Array.from({ length: 20_000 }, () => store.open());
+    for (let i = 0; i < 60; i++) {
+      // Random values: ~10 bytes a sample, so the chunks climb through several classes.
+      hs = hs.map((h, j) => store.append(h, i * 15_000, Math.sin(i * 7919 + j) * 1e6));
+    }
+    const { slabs, bytesReserved, bytesUsed } = store.stats();
+    assert.ok(bytesUsed >= 20_000 * 600, `chunks grew: ${bytesUsed}`);
+    // Live slots plus at most a partly used slab per class and the spare.
+    assert.ok(
+      bytesReserved <= bytesUsed * 1.1 + 4 * (1 << 20),
+      `reserved ${bytesReserved}, used ${bytesUsed}`,
+    );
+    assert.ok(slabs <= Math.ceil(bytesUsed / (1 << 20)) + 3, `slabs ${slabs}`);
+    for (const [j, h] of hs.entries()) {
+      assert.equal(store.numSamples(h), 60);
+      if (j % 5000 === 0) {
+        const it = store.iterator(h);
+        for (let i = 0; i < 60; i++) {
+          it.next();
+          assert.equal(it.atV(), Math.sin(i * 7919 + j) * 1e6);
+        }
+      }
+    }
+    for (const h of hs) store.free(h);
+    assert.deepEqual(store.stats(), { slabs: 0, bytesReserved: 1 << 20, bytesUsed: 0 });
   });
 
   it("refuses appends to sealed chunks and past 65535 samples", () => {
@@ -202,7 +238,9 @@ describe("ChunkStore", () => {
     const store = new ChunkStore();
     let h = store.open();
     for (const t of [10, 20, 30]) h = store.append(h, t, t / 10);
-    for (const handle of [h, store.seal(h)]) {
+    for (const seal of [false, true]) {
+      // Sealing frees the open chunk: its handle is not used after that.
+      const handle = seal ? store.seal(h) : h;
       const it = store.iterator(handle);
       assert.equal(it.seek(15), ValueType.Float);
       assert.equal(it.atT(), 20);

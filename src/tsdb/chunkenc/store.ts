@@ -6,7 +6,11 @@
  * Each slab is cut into equal slots of one size class (16, 24, 32, 48, …
  * bytes: powers of two and the halves between them, up to 2 MiB); each class
  * has a bump pointer into its newest slab and a typed-array stack of freed
- * slots. A chunk is named by a handle, a plain number:
+ * slots. A slab whose last slot is freed is let go (one is kept spare for the
+ * next slab of any class): open chunks grow through the classes in lockstep,
+ * every series a sample per scrape, so without that each class a chunk
+ * outgrew would stay reserved, empty, for good. A chunk is named by a
+ * handle, a plain number:
  *
  *   open chunk:   slab * 2^16 + slot                      (< 2^32)
  *   sealed chunk: byteLength * 2^32 + slab * 2^16 + slot  (>= 2^33)
@@ -71,6 +75,10 @@ export class ChunkStore {
   private f64s: Float64Array[] = [];
   private i32s: Int32Array[] = [];
   private readonly slabClass = new Uint8Array(MAX_SLABS);
+  /** Slots in use per slab. */
+  private readonly slabLive = new Int32Array(MAX_SLABS);
+  /** An emptied multi-slot slab's buffer, kept for the next new slab (see the file comment). */
+  private spare: ArrayBuffer | null = null;
   private readonly freeSlabs: number[] = [];
   private liveSlabs = 0;
   private bytesReserved = 0;
@@ -216,15 +224,8 @@ export class ChunkStore {
     const c = this.slabClass[slab]!;
     if (this.u8s[slab]!.length === 0) throw new Error(`ChunkStore.free: handle ${h} is not allocated`);
     this.bytesUsed -= CLASS_SIZE[c]!;
-    if (SLOTS_PER_SLAB[c] === 1) {
-      // A slab of one slot goes back to the system right away.
-      this.bytesReserved -= this.u8s[slab]!.length;
-      this.u8s[slab] = EMPTY_U8;
-      this.f64s[slab] = EMPTY_F64;
-      this.i32s[slab] = EMPTY_I32;
-      this.freeSlabs.push(slab);
-      this.liveSlabs--;
-      if (this.bumpSlab[c] === slab) this.bumpSlab[c] = -1;
+    if (--this.slabLive[slab]! === 0) {
+      this.releaseSlab(slab, c);
       return;
     }
     let stack = this.freeStacks[c]!;
@@ -243,7 +244,9 @@ export class ChunkStore {
     const top = this.freeTop[c]!;
     if (top > 0) {
       this.freeTop[c] = top - 1;
-      return this.freeStacks[c]![top - 1]!;
+      const lo = this.freeStacks[c]![top - 1]!;
+      this.slabLive[lo >>> 16]!++;
+      return lo;
     }
     let slab = this.bumpSlab[c]!;
     if (slab < 0 || this.bumpNext[c]! >= SLOTS_PER_SLAB[c]!) {
@@ -253,11 +256,34 @@ export class ChunkStore {
     }
     const slot = this.bumpNext[c]!;
     this.bumpNext[c] = slot + 1;
+    this.slabLive[slab]!++;
     return slab * 65536 + slot;
   }
 
+  /** Gives back a slab none of whose slots is in use, dropping its slots from the free stack. */
+  private releaseSlab(slab: number, c: number): void {
+    const stack = this.freeStacks[c]!;
+    let top = this.freeTop[c]!;
+    for (let i = 0; i < top; ) {
+      if (stack[i]! >>> 16 === slab) stack[i] = stack[--top]!;
+      else i++;
+    }
+    this.freeTop[c] = top;
+    const buf = this.u8s[slab]!.buffer as ArrayBuffer;
+    if (SLOTS_PER_SLAB[c]! > 1 && this.spare === null) this.spare = buf;
+    else this.bytesReserved -= buf.byteLength;
+    this.u8s[slab] = EMPTY_U8;
+    this.f64s[slab] = EMPTY_F64;
+    this.i32s[slab] = EMPTY_I32;
+    this.freeSlabs.push(slab);
+    this.liveSlabs--;
+    if (this.bumpSlab[c] === slab) this.bumpSlab[c] = -1;
+  }
+
   private newSlab(c: number): number {
-    const bytes = SLOTS_PER_SLAB[c]! * CLASS_SIZE[c]!;
+    // Multi-slot slabs are all SLAB_BYTES long, so a spare one fits any class.
+    const multi = SLOTS_PER_SLAB[c]! > 1;
+    const bytes = multi ? SLAB_BYTES : CLASS_SIZE[c]!;
     let slab = this.freeSlabs.pop();
     if (slab === undefined) {
       slab = this.u8s.length;
@@ -266,13 +292,20 @@ export class ChunkStore {
       this.f64s.push(EMPTY_F64);
       this.i32s.push(EMPTY_I32);
     }
-    const ab = new ArrayBuffer(bytes);
+    let ab: ArrayBuffer;
+    if (multi && this.spare !== null) {
+      ab = this.spare; // already counted in bytesReserved
+      this.spare = null;
+    } else {
+      ab = new ArrayBuffer(bytes);
+      this.bytesReserved += bytes;
+    }
     this.u8s[slab] = new Uint8Array(ab);
     this.f64s[slab] = new Float64Array(ab);
     this.i32s[slab] = new Int32Array(ab);
     this.slabClass[slab] = c;
+    this.slabLive[slab] = 0;
     this.liveSlabs++;
-    this.bytesReserved += bytes;
     return slab;
   }
 
