@@ -275,7 +275,7 @@ export class Head {
 
   private deleteSeries(s: MemSeries): void {
     s.deleted = true;
-    s.retire();
+    s.retire(this.statePool);
     this.series.delete(s.ref);
     const h = s.labels.hash();
     const hit = this.byHash.get(h);

@@ -34,7 +34,8 @@ describe("MemSeries numeric state in a SeriesStatePool", () => {
     const old = new MemSeries(1, lbl("old"), pool);
     old.maxT = 42;
     old.lastV = 7.5;
-    old.retire();
+    assert.throws(() => old.retire(new SeriesStatePool()), /not from this pool/);
+    old.retire(pool);
     assert.equal(pool.size, 0);
     const fresh = new MemSeries(2, lbl("new"), pool);
     assert.equal(pool.size, 1);
@@ -42,14 +43,25 @@ describe("MemSeries numeric state in a SeriesStatePool", () => {
     fresh.maxT = 99;
     assert.equal(old.maxT, 42);
     assert.equal(old.lastV, 7.5);
-    old.retire(); // idempotent
+    old.retire(pool); // idempotent
     assert.equal(pool.size, 1);
+  });
+
+  it("retiring gives back the series' own slot, on any page", () => {
+    const pool = new SeriesStatePool();
+    const all = Array.from({ length: 9000 }, (_, i) => new MemSeries(i + 1, lbl(String(i)), pool));
+    for (const [i, s] of all.entries()) s.maxT = i;
+    all[8500]!.retire(pool);
+    const reuse = new MemSeries(9001, lbl("reuse"), pool);
+    reuse.maxT = -5;
+    for (const [i, s] of all.entries()) assert.equal(s.maxT, i, `series ${i}`);
+    assert.equal(pool.size, 9000);
   });
 
   it("works without a pool (own state)", () => {
     const s = new MemSeries(1, lbl("x"));
     s.maxT = 5;
-    s.retire();
+    s.retire(new SeriesStatePool());
     assert.equal(s.maxT, 5);
   });
 });
