@@ -1,7 +1,7 @@
 /**
- * A small HTTP/1.1 client for plain `http://` scrapes, with the part of
- * undici's `dispatch` contract that fetch.ts uses (so either can carry a
- * scrape). Why not undici for these: a scrape is one GET whose body goes
+ * A small HTTP/1.1 client for plain `http://` scrapes and remote-write
+ * POSTs, with the part of undici's `dispatch` contract that fetch.ts and
+ * remote/writeclient.ts use (so either can carry a request). Why not undici for these: a scrape is one GET whose body goes
  * straight into the loop's buffer, and undici's general machinery (a
  * llhttp parser in WebAssembly, a fresh Buffer per socket read, per-request
  * objects) cost as much CPU as parsing the samples. Here every socket reads
@@ -9,9 +9,11 @@
  * is handed over as views of that buffer.
  *
  * Supported: keep-alive with an idle timeout (Go's 90 s), Content-Length,
- * chunked and read-until-close bodies, a retry on a fresh connection when a
- * reused one turns out closed before any answer (what Go and undici do for a
- * GET). Not supported, left to undici by the caller: TLS, proxies, HTTP/2,
+ * chunked and read-until-close bodies, request bodies given whole (sent with
+ * Content-Length), a retry on a fresh connection when a reused one turns out
+ * closed before any answer, for idempotent requests only (what Go does for a
+ * GET; a POST is retried only when its caller says it is idempotent, as
+ * undici's `idempotent` option). Not supported, left to undici by the caller: TLS, proxies, HTTP/2,
  * following redirects (a 3xx is returned as is), 1xx responses (an error).
  */
 import { connect, type Socket } from "node:net";
@@ -31,6 +33,35 @@ function codeError(message: string, code: string): Error {
 type Handler = Dispatcher.DispatchHandler;
 type Headers = Record<string, string | string[]>;
 
+/** Where requests to an origin go, parsed once. */
+interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly hostHeader: string;
+}
+
+/** A request as written: the head's bytes, the body, whether it may be sent twice. */
+interface Request {
+  readonly head: Buffer;
+  readonly body: Uint8Array | null;
+  readonly idempotent: boolean;
+}
+
+/** The request options {@link H1Agent.dispatch} reads (a subset of undici's `DispatchOptions`). */
+export interface H1DispatchOptions {
+  readonly origin: string;
+  readonly path: string;
+  readonly method: string;
+  readonly headers: Headers;
+  /** The whole request body, sent with `Content-Length`; it must not change until the request ends. */
+  readonly body?: Uint8Array | null;
+  /** Default: true for GET, HEAD, OPTIONS, TRACE, PUT and DELETE, as undici's. */
+  readonly idempotent?: boolean;
+}
+
+/** Methods that may be sent again without a caller's say-so (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
+
 /** Where an exchange is in its response. */
 const State = {
   head: 0,
@@ -47,6 +78,9 @@ const State = {
 class Exchange {
   readonly handler: Handler;
   readonly request: Buffer;
+  readonly body: Uint8Array | null;
+  /** May be sent again when a reused connection closes before any answer. */
+  readonly idempotent: boolean;
   readonly agent: H1Agent;
   readonly key: string;
   readonly host: string;
@@ -64,12 +98,14 @@ class Exchange {
   /** Chunk-size line or trailer line being read. */
   line = "";
 
-  constructor(agent: H1Agent, key: string, host: string, port: number, request: Buffer, handler: Handler) {
+  constructor(agent: H1Agent, key: string, endpoint: Endpoint, request: Request, handler: Handler) {
     this.agent = agent;
     this.key = key;
-    this.host = host;
-    this.port = port;
-    this.request = request;
+    this.host = endpoint.host;
+    this.port = endpoint.port;
+    this.request = request.head;
+    this.body = request.body;
+    this.idempotent = request.idempotent;
     this.handler = handler;
   }
 
@@ -160,7 +196,7 @@ class Exchange {
   }
 
   #retry(): boolean {
-    if (this.retried || this.conn === null || !this.conn.reused) return false;
+    if (this.retried || !this.idempotent || this.conn === null || !this.conn.reused) return false;
     this.retried = true;
     this.conn.exchange = null;
     this.conn.destroy();
@@ -359,10 +395,10 @@ class Conn {
   }
 }
 
-/** The scrape requests of one pool over plain HTTP/1.1 (see the file comment). */
+/** The requests of one client (a scrape pool, a remote-write queue) over plain HTTP/1.1 (see the file comment). */
 export class H1Agent {
   readonly #idle = new Map<string, Conn[]>();
-  readonly #endpoints = new Map<string, { host: string; port: number; hostHeader: string }>();
+  readonly #endpoints = new Map<string, Endpoint>();
   readonly #idleTimeoutMs: number;
   #closed = false;
 
@@ -370,28 +406,38 @@ export class H1Agent {
     this.#idleTimeoutMs = idleTimeoutMs;
   }
 
-  /** undici's `dispatch` for a GET to an `http://` origin; the handler sees the same calls. */
-  dispatch(
-    opts: { origin: string; path: string; method: string; headers: Headers },
-    handler: Handler,
-  ): boolean {
-    const { host, port, hostHeader } = this.#endpoint(opts.origin);
-    let req = `${opts.method} ${opts.path} HTTP/1.1\r\nHost: ${hostHeader}\r\n`;
+  /**
+   * undici's `dispatch` for a request to an `http://` origin; the handler
+   * sees the same calls. Throws on a header name or value with CR or LF, and
+   * on a `Content-Length` or `Transfer-Encoding` header (the body sets them).
+   */
+  dispatch(opts: H1DispatchOptions, handler: Handler): boolean {
+    const endpoint = this.#endpoint(opts.origin);
+    let req = `${opts.method} ${opts.path} HTTP/1.1\r\nHost: ${endpoint.hostHeader}\r\n`;
     for (const [k, v] of Object.entries(opts.headers)) {
+      if (/^(content-length|transfer-encoding)$/i.test(k))
+        throw new Error(`invalid header ${JSON.stringify(k)}`);
       for (const one of Array.isArray(v) ? v : [v]) {
         if (/[\r\n]/.test(k) || /[\r\n]/.test(one)) throw new Error(`invalid header ${JSON.stringify(k)}`);
         req += `${k}: ${one}\r\n`;
       }
     }
+    const body = opts.body ?? null;
+    if (body !== null) req += `Content-Length: ${body.length}\r\n`;
     req += "\r\n";
-    const ex = new Exchange(this, `${host}:${port}`, host, port, Buffer.from(req, "latin1"), handler);
+    const request: Request = {
+      head: Buffer.from(req, "latin1"),
+      body: body === null || body.length === 0 ? null : body,
+      idempotent: opts.idempotent ?? IDEMPOTENT.has(opts.method),
+    };
+    const ex = new Exchange(this, `${endpoint.host}:${endpoint.port}`, endpoint, request, handler);
     handler.onRequestStart?.(ex as unknown as Dispatcher.DispatchController, {});
     if (!ex.aborted) this.start(ex, false);
     return true;
   }
 
   /** Host, port and Host header of an origin, parsed once (fetch.ts already memoizes the split). */
-  #endpoint(origin: string): { host: string; port: number; hostHeader: string } {
+  #endpoint(origin: string): Endpoint {
     let e = this.#endpoints.get(origin);
     if (e === undefined) {
       const u = new URL(origin);
@@ -426,7 +472,14 @@ export class H1Agent {
     conn.exchange = ex;
     ex.conn = conn;
     conn.socket.ref();
+    if (ex.body === null) {
+      conn.socket.write(ex.request);
+      return;
+    }
+    conn.socket.cork(); // head and body in one writev
     conn.socket.write(ex.request);
+    conn.socket.write(ex.body);
+    conn.socket.uncork();
   }
 
   /** Takes back a connection whose response is complete. */
