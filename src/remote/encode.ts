@@ -2,7 +2,9 @@
  * The sender's series table and request encoders. Each series the WAL
  * announces is relabelled once (external labels first, then
  * `write_relabel_configs`, as upstream) and its labels pre-encoded: the 1.0
- * `Label` fields as bytes, the 2.0 labels as ids into a per-queue symbol
+ * `Label` fields as bytes (all series' back to back in one buffer: encoding
+ * a batch then reads memory in order rather than a small buffer per series
+ * scattered over the heap), the 2.0 labels as ids into a per-queue symbol
  * table. Encoding a batch is then a copy per sample plus the sample itself:
  * one `TimeSeries` per sample, as upstream sends.
  */
@@ -16,8 +18,9 @@ import { int64Size, ProtoWriter } from "./protowriter.ts";
 /** One series the queue may send. */
 export interface SeriesEntry {
   readonly labels: Labels;
-  /** The 1.0 `repeated Label labels = 1` bytes. */
-  readonly v1: Uint8Array;
+  /** Where the 1.0 `repeated Label labels = 1` bytes are in the table's `labelBytes`. */
+  v1Off: number;
+  readonly v1Len: number;
   /** Global symbol ids, name and value alternating (2.0). */
   readonly syms: Uint32Array;
   segment: number;
@@ -41,6 +44,9 @@ export class SeriesTable {
   readonly symbols: string[] = [""];
   private readonly symbolIds = new Map<string, number>([["", 0]]);
   private readonly w = new ProtoWriter(1024);
+  /** The 1.0 label bytes of every series, back to back (see `SeriesEntry.v1Off`); replaced as it grows. */
+  labelBytes = new Uint8Array(64 * 1024);
+  private labelBytesLen = 0;
 
   constructor(external: Labels, relabelConfigs: readonly RelabelConfig[]) {
     this.external = external;
@@ -75,14 +81,57 @@ export class SeriesTable {
         this.dropped.set(s.ref, segment);
         continue;
       }
-      this.series.set(s.ref, { labels: ls, v1: this.encodeLabels(ls), syms: this.symbolize(ls), segment });
+      const v1 = this.encodeLabels(ls);
+      this.series.set(s.ref, {
+        labels: ls,
+        v1Off: this.addLabelBytes(v1),
+        v1Len: v1.length,
+        syms: this.symbolize(ls),
+        segment,
+      });
     }
   }
 
   /** Drops series last seen before `segment`. */
   reset(segment: number): void {
-    for (const [ref, e] of this.series) if (e.segment < segment) this.series.delete(ref);
+    let live = 0;
+    for (const [ref, e] of this.series) {
+      if (e.segment < segment) this.series.delete(ref);
+      else live += e.v1Len;
+    }
     for (const [ref, seg] of this.dropped) if (seg < segment) this.dropped.delete(ref);
+    if (this.labelBytesLen > 2 * live + 64 * 1024) this.compactLabelBytes(live);
+  }
+
+  /** The 1.0 label bytes of `e`, a view valid until the table changes. */
+  v1(e: SeriesEntry): Uint8Array {
+    return this.labelBytes.subarray(e.v1Off, e.v1Off + e.v1Len);
+  }
+
+  private addLabelBytes(b: Uint8Array): number {
+    if (this.labelBytesLen + b.length > this.labelBytes.length) {
+      const next = new Uint8Array(Math.max(this.labelBytes.length * 2, this.labelBytesLen + b.length));
+      next.set(this.labelBytes.subarray(0, this.labelBytesLen));
+      this.labelBytes = next;
+    }
+    const off = this.labelBytesLen;
+    this.labelBytes.set(b, off);
+    this.labelBytesLen += b.length;
+    return off;
+  }
+
+  /** Copies the live series' label bytes into a fresh buffer, dropping those of forgotten series. */
+  private compactLabelBytes(live: number): void {
+    const old = this.labelBytes;
+    const next = new Uint8Array(Math.max(64 * 1024, live * 2));
+    let len = 0;
+    for (const e of this.series.values()) {
+      next.set(old.subarray(e.v1Off, e.v1Off + e.v1Len), len);
+      e.v1Off = len;
+      len += e.v1Len;
+    }
+    this.labelBytes = next;
+    this.labelBytesLen = len;
   }
 
   private finalLabels(ls: Labels): Labels | null {
@@ -115,7 +164,7 @@ export class SeriesTable {
       w.uvarint(inner.len);
       w.raw(inner.bytes());
     }
-    return w.bytes().slice();
+    return w.bytes();
   }
 
   private symbolize(ls: Labels): Uint32Array {
@@ -149,16 +198,17 @@ export class V1Encoder {
     const w = this.w;
     w.reset();
     let n = 0;
+    const labelBytes = table.labelBytes;
     for (let i = b.from; i < b.to; i++) {
       const e = table.get(b.refs[i]!);
       if (e === undefined) continue;
       const t = b.ts[i]!;
       const sampleLen = 10 + int64Size(t);
-      const tsLen = e.v1.length + 2 + sampleLen;
+      const tsLen = e.v1Len + 2 + sampleLen;
       w.ensure(tsLen + 8);
       w.byte(0x0a);
       w.uvarint(tsLen);
-      w.raw(e.v1);
+      w.rawRange(labelBytes, e.v1Off, e.v1Len);
       w.byte(0x12);
       w.byte(sampleLen);
       w.byte(0x09);

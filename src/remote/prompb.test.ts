@@ -108,6 +108,38 @@ describe("remote write encoders", () => {
     });
   }
 
+  it("v1 label bytes stay right as their shared buffer grows and sheds forgotten series", () => {
+    const table = new SeriesTable(Labels.EMPTY, []);
+    const name = (ref: number) => `metric_${ref}_${"x".repeat(ref % 300)}`;
+    const make = (from: number, to: number): RefSeries[] =>
+      Array.from({ length: to - from }, (_, i) => ({
+        ref: from + i,
+        labels: Labels.fromStrings("__name__", name(from + i), "job", "j"),
+      }));
+    const check = (refs: number[]) => {
+      const { bytes, samples } = new V1Encoder().encode(table, batch(refs, refs, refs));
+      assert.equal(samples, refs.length);
+      const got = decodeWriteV1(bytes).series;
+      assert.deepEqual(
+        got.map((s) => s.flat[s.flat.indexOf("__name__") + 1]),
+        refs.map(name),
+      );
+    };
+    table.store(make(1, 2001), 1); // ~300 KB of labels: the buffer grows several times
+    check([1, 1000, 2000, 7]);
+    const grown = table.labelBytes.length;
+    table.store([...make(1500, 1601), ...make(4000, 4101)], 2); // 1500..1600 seen again in segment 2
+    table.reset(2); // forgets the others: their bytes are compacted away
+    assert.equal(table.size, 202);
+    assert.equal(table.get(1), undefined);
+    assert.ok(table.labelBytes.length < grown / 2, `${table.labelBytes.length} of ${grown}`);
+    check([1500, 4000, 1600, 4050]);
+    const e = table.get(4000)!;
+    const one = new V1Encoder().encode(table, batch([4000], [0], [0])).bytes;
+    // WriteRequest field 1 tag, a 2-byte length, TimeSeries field 1 labels first.
+    assert.deepEqual(one.subarray(3, 3 + e.v1Len), table.v1(e));
+  });
+
   it("whole-series helpers round-trip through Vigil's decoders", () => {
     const s = [{ labels: series[0]!.labels, ts: [1, 2, 3], vs: [4, 5, 6] }];
     const v1 = decodeWriteV1(encodeWriteV1(s, [{ type: 1, family: "up", help: "h", unit: "" }]));

@@ -123,6 +123,15 @@ export class ProtoWriter {
     this.len += src.length;
   }
 
+  /** `src[off, off + len)`, without a view object for short runs (a series' labels, per sample). */
+  rawRange(src: Uint8Array, off: number, len: number): void {
+    const buf = this.buf;
+    const at = this.len;
+    if (len <= 128) for (let i = 0; i < len; i++) buf[at + i] = src[off + i]!;
+    else buf.set(src.subarray(off, off + len), at);
+    this.len = at + len;
+  }
+
   /** A length-delimited string field `field`. */
   stringField(field: number, s: string): void {
     this.ensure(s.length * 3 + 16);
