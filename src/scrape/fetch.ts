@@ -20,11 +20,13 @@ export interface ScrapeTransport {
 /** A body buffer, reused from one scrape to the next (shared by the loops: see takeBodyBuffer). */
 export interface BodyBuffer {
   buf: Buffer;
+  /** Bytes the last body written into it took. */
+  used: number;
 }
 
 /** A new, empty {@link BodyBuffer}. */
 export function newBodyBuffer(): BodyBuffer {
-  return { buf: Buffer.alloc(0) };
+  return { buf: Buffer.alloc(0), used: 0 };
 }
 
 /**
@@ -37,9 +39,30 @@ const sharedBuffers: BodyBuffer[] = [];
 /** Buffers kept for reuse; more in flight at once are allocated and dropped. */
 const SHARED_BUFFERS_MAX = 8;
 
-/** A body buffer for one scrape; give it back with {@link releaseBodyBuffer}. */
-export function takeBodyBuffer(): BodyBuffer {
-  return sharedBuffers.pop() ?? newBodyBuffer();
+/**
+ * A body buffer for one scrape; give it back with {@link releaseBodyBuffer}.
+ * `sizeHint` is the size of the loop's last body: the smallest pooled buffer
+ * that holds it is taken (else the biggest), so a small target does not take
+ * a big target's buffer, and then let it go as mostly unused (see fetchBody).
+ */
+export function takeBodyBuffer(sizeHint = 0): BodyBuffer {
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < sharedBuffers.length; i++) {
+    const len = sharedBuffers[i]!.buf.length;
+    const better =
+      best < 0 ||
+      (len >= sizeHint ? bestLen < sizeHint || len < bestLen : bestLen < sizeHint && len > bestLen);
+    if (better) {
+      best = i;
+      bestLen = len;
+    }
+  }
+  if (best < 0) return newBodyBuffer();
+  const b = sharedBuffers[best]!;
+  sharedBuffers[best] = sharedBuffers[sharedBuffers.length - 1]!;
+  sharedBuffers.pop();
+  return b;
 }
 
 /** Returns a buffer taken with {@link takeBodyBuffer}; the body in it must no longer be used. */
@@ -124,6 +147,7 @@ export function fetchBody(dispatcher: ScrapeTransport, o: FetchOptions): Promise
         reject(new HttpStatusError(status, statusText));
         return;
       }
+      into.used = n;
       if (into.buf.length > KEEP_BYTES && into.buf.length > 4 * n) {
         // A small body in a big buffer: let the buffer go (a one-off huge body must not stay pinned), keep a copy.
         const body = Buffer.from(into.buf.subarray(0, n));

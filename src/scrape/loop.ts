@@ -64,6 +64,8 @@ export class ScrapeLoop {
   #finished: Promise<void> = Promise.resolve();
   #resolveStopped: () => void = () => {};
   readonly #intervalLabel: string;
+  /** Size of the last body, to take a fitting shared buffer (fetch.ts). */
+  #lastBodyBytes = 0;
 
   constructor(opts: LoopOptions) {
     this.#o = opts;
@@ -138,10 +140,12 @@ export class ScrapeLoop {
     if (last !== null)
       o.metrics.intervalLength.observe({ interval: this.#intervalLabel }, (start - last) / 1000);
     // A shared buffer (fetch.ts), held until the body is appended.
-    const buffer = takeBodyBuffer();
+    const buffer = takeBodyBuffer(this.#lastBodyBytes);
+    buffer.used = 0;
     try {
       return await this.#scrapeInto(start, appendTime, buffer);
     } finally {
+      if (buffer.used > 0) this.#lastBodyBytes = buffer.used;
       releaseBodyBuffer(buffer);
     }
   }
