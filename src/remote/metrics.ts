@@ -1,8 +1,9 @@
 /**
- * Upstream's `prometheus_remote_storage_*` and `prometheus_wal_watcher_*`
- * metrics (storage/remote/queue_manager.go, wlog/watcher.go as of 3.5), per
- * queue labelled `remote_name` and `url`. Registered once per registry; queues
- * created by a reload reuse them.
+ * Upstream's `prometheus_remote_storage_*`, `prometheus_wal_watcher_*` and
+ * `prometheus_remote_read_client_*` metrics (storage/remote/queue_manager.go,
+ * wlog/watcher.go, storage/remote/client.go as of 3.5), per queue or read
+ * endpoint labelled `remote_name` and `url`. Registered once per registry;
+ * queues and readers created by a reload reuse them.
  */
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
@@ -169,5 +170,46 @@ export function remoteMetrics(registry: Registry): RemoteMetrics {
     }),
   };
   cache.set(registry, m);
+  return m;
+}
+
+type R = Q | "response_type";
+
+/**
+ * Upstream's remote-read client metrics (storage/remote/client.go as of 3.5,
+ * `prometheus_remote_read_client_*`). As upstream, only 2xx answers are
+ * counted and timed (`response_type` `sampled` or `unsupported`, `code` the
+ * status); failed requests and error statuses change only the in-flight gauge.
+ */
+export interface RemoteReadMetrics {
+  readonly queries: Gauge<Q>;
+  readonly queriesTotal: Counter<R | "code">;
+  readonly requestDuration: Histogram<R>;
+}
+
+const readCache = new WeakMap<Registry, RemoteReadMetrics>();
+
+/** The remote-read client metrics on `registry`, registered on first use. */
+export function remoteReadMetrics(registry: Registry): RemoteReadMetrics {
+  const have = readCache.get(registry);
+  if (have !== undefined) return have;
+  const p = "prometheus_remote_read_client_";
+  const m: RemoteReadMetrics = {
+    queries: gauge(registry, `${p}queries`, "The number of in-flight remote read queries."),
+    queriesTotal: new Counter({
+      name: `${p}queries_total`,
+      help: "The total number of remote read queries.",
+      labelNames: [...Q_LABELS, "response_type", "code"] as const,
+      registers: [registry],
+    }),
+    requestDuration: new Histogram({
+      name: `${p}request_duration_seconds`,
+      help: "Histogram of the latency for remote read requests. Note that for streamed responses this is only the duration of the initial call and does not include the processing of the stream.",
+      labelNames: [...Q_LABELS, "response_type"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60],
+      registers: [registry],
+    }),
+  };
+  readCache.set(registry, m);
   return m;
 }

@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { Registry } from "prom-client";
 import { compressSync, uncompressSync } from "snappy";
 import { loadConfig } from "../config/config.ts";
 import { Labels } from "../model/labels/labels.ts";
 import { Matcher } from "../model/labels/matcher.ts";
 import { Engine } from "../promql/engine.ts";
+import { remoteReadMetrics } from "./metrics.ts";
 import { RemoteReadQueryable } from "./readclient.ts";
 import { decodeReadRequest, encodeReadResponse, type ReadQuery } from "./readproto.ts";
 import { type ArraySeries, arrayQueryable, fanoutQueryable } from "./series.ts";
@@ -211,5 +213,94 @@ describe("remote read queryable without network", () => {
       /^Error: remote_read: error sending request/,
     );
     await rr.close();
+  });
+});
+
+/** An endpoint answering the i-th request with `answers[i]` (status, content type, delay). */
+async function scriptedEndpoint(
+  answers: { status: number; type?: string; delayMs?: number }[],
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  let i = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const a = answers[Math.min(i++, answers.length - 1)]!;
+      const t = setTimeout(() => {
+        res.writeHead(a.status, a.type === undefined ? {} : { "Content-Type": a.type });
+        res.end(a.status === 200 ? compressSync(encodeReadResponse([[]])) : "boom\n");
+      }, a.delayMs ?? 0);
+      res.on("close", () => clearTimeout(t));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/read`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+describe("remote read client metrics (upstream's prometheus_remote_read_client_*)", () => {
+  const proto = "application/x-protobuf";
+  const job = [Matcher.create("=", "job", "x")];
+
+  it("counts and times 2xx answers by response type; error statuses and network errors only pass through the in-flight gauge", async () => {
+    const ep = await scriptedEndpoint([
+      { status: 200, type: proto },
+      { status: 500, type: "text/plain" },
+      { status: 200, type: "text/plain" },
+      { status: 200, type: proto, delayMs: 1100 },
+    ]);
+    const registry = new Registry();
+    const rr = new RemoteReadQueryable(readConfig(ep.url), Labels.EMPTY, () => 0, {
+      metrics: remoteReadMetrics(registry),
+      name: "ep",
+    });
+    const lbl = `remote_name="ep",url="${ep.url}"`;
+    const text = () => registry.metrics();
+    const lines = async () => (await text()).split("\n");
+    try {
+      assert.ok(
+        (await lines()).includes(`prometheus_remote_read_client_queries{${lbl}} 0`),
+        "gauge at 0 before any read",
+      );
+      assert.deepEqual(await rr.read(0, 10, job), []);
+      await assert.rejects(
+        rr.read(0, 10, job),
+        new Error(`remote server ${ep.url} returned http status 500 Internal Server Error: boom`),
+      );
+      await assert.rejects(rr.read(0, 10, job), new Error("unsupported content type: text/plain"));
+      const slow = rr.read(0, 10, job);
+      const deadline = Date.now() + 1000;
+      while (!(await lines()).includes(`prometheus_remote_read_client_queries{${lbl}} 1`)) {
+        assert.ok(Date.now() < deadline, "the in-flight gauge never showed the slow read");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await slow;
+      await ep.stop();
+      await assert.rejects(rr.read(0, 10, job), /^Error: error sending request/);
+      const out = await text();
+      const rows = [
+        `prometheus_remote_read_client_queries{${lbl}} 0`,
+        `prometheus_remote_read_client_queries_total{${lbl},response_type="sampled",code="200"} 2`,
+        `prometheus_remote_read_client_queries_total{${lbl},response_type="unsupported",code="200"} 1`,
+        `prometheus_remote_read_client_request_duration_seconds_count{${lbl},response_type="sampled"} 2`,
+        `prometheus_remote_read_client_request_duration_seconds_count{${lbl},response_type="unsupported"} 1`,
+        `prometheus_remote_read_client_request_duration_seconds_bucket{le="1",${lbl},response_type="sampled"} 1`,
+        `prometheus_remote_read_client_request_duration_seconds_bucket{le="60",${lbl},response_type="sampled"} 2`,
+      ];
+      for (const row of rows) assert.ok(out.split("\n").includes(row), `missing ${row} in\n${out}`);
+      assert.doesNotMatch(out, /code="500"/);
+      assert.match(out, /^# TYPE prometheus_remote_read_client_request_duration_seconds histogram$/m);
+      assert.match(
+        out,
+        /^# HELP prometheus_remote_read_client_queries_total The total number of remote read queries\.$/m,
+      );
+    } finally {
+      await rr.close(true);
+      await ep.stop();
+    }
   });
 });

@@ -23,8 +23,15 @@ import { Matcher } from "../model/labels/matcher.ts";
 import type { Querier, Queryable, SelectorRange } from "../storage/interface.ts";
 import { emptySeriesSet } from "../storage/interface.ts";
 import { buildInfo } from "../version/info.ts";
+import type { RemoteReadMetrics } from "./metrics.ts";
 import { type Fetched, PreparedRemoteQueryable, selectorKey } from "./readprepared.ts";
 import { decodeReadResponse, encodeReadRequest, type ReadSeries, ResponseType } from "./readproto.ts";
+
+/** Where a reader counts its requests: the registry's metrics and the endpoint's `remote_name`. */
+export interface ReadClientMetrics {
+  readonly metrics: RemoteReadMetrics;
+  readonly name: string;
+}
 
 /** A remote-read endpoint as a Queryable. */
 export class RemoteReadQueryable implements Queryable {
@@ -32,11 +39,25 @@ export class RemoteReadQueryable implements Queryable {
   private readonly external: Labels;
   private readonly localStart: () => number;
   private dispatcher: Dispatcher | undefined;
+  private readonly metrics:
+    | { metrics: RemoteReadMetrics; labels: { remote_name: string; url: string } }
+    | undefined;
 
-  constructor(cfg: RemoteReadConfig, external: Labels, localStartTime: () => number) {
+  /** With `metrics`, requests are counted under `remote_name` `metrics.name` (the in-flight gauge exists at once, as upstream's). */
+  constructor(
+    cfg: RemoteReadConfig,
+    external: Labels,
+    localStartTime: () => number,
+    metrics?: ReadClientMetrics,
+  ) {
     this.cfg = cfg;
     this.external = external;
     this.localStart = localStartTime;
+    if (metrics !== undefined) {
+      const labels = { remote_name: metrics.name, url: String(cfg.url) };
+      this.metrics = { metrics: metrics.metrics, labels };
+      metrics.metrics.queries.inc(labels, 0);
+    }
   }
 
   /** Unprepared callers read local data only: the remote side answers nothing. */
@@ -108,9 +129,26 @@ export class RemoteReadQueryable implements Queryable {
 
   /**
    * One remote read of `[mint, maxt]`, bounded by `remote_timeout` and
-   * `signal`; rejects with upstream's wording when the endpoint fails.
+   * `signal`; rejects with upstream's wording when the endpoint fails. Counted
+   * in flight meanwhile; a 2xx answer is counted and timed (up to its headers)
+   * by response type, as upstream.
    */
   async read(mint: number, maxt: number, matchers: Matcher[], signal?: AbortSignal): Promise<ReadSeries[]> {
+    const m = this.metrics;
+    m?.metrics.queries.inc(m.labels);
+    try {
+      return await this.exchange(mint, maxt, matchers, signal);
+    } finally {
+      m?.metrics.queries.dec(m.labels);
+    }
+  }
+
+  private async exchange(
+    mint: number,
+    maxt: number,
+    matchers: Matcher[],
+    signal: AbortSignal | undefined,
+  ): Promise<ReadSeries[]> {
     const body = await compress(
       encodeReadRequest({
         queries: [{ start: mint, end: maxt, matchers }],
@@ -127,27 +165,35 @@ export class RemoteReadQueryable implements Queryable {
     if (signal?.aborted === true) cancel();
     signal?.addEventListener("abort", cancel, { once: true });
     let status: number;
+    let statusText: string;
+    let contentType: string;
+    let seconds: number;
     let raw: Buffer;
     try {
       this.dispatcher ??= newDispatcher(this.cfg);
+      const headers = {
+        ...(this.cfg.headers ?? {}),
+        "Content-Encoding": "snappy",
+        "Accept-Encoding": "snappy",
+        "Content-Type": "application/x-protobuf",
+        "User-Agent": `Prometheus/${buildInfo().version}`,
+        "X-Prometheus-Remote-Read-Version": "0.1.0",
+        ...(await requestHeaders(this.cfg)),
+      };
+      const start = performance.now();
       const res = await request(url, {
         method: "POST",
         body,
-        headers: {
-          ...(this.cfg.headers ?? {}),
-          "Content-Encoding": "snappy",
-          "Accept-Encoding": "snappy",
-          "Content-Type": "application/x-protobuf",
-          "User-Agent": `Prometheus/${buildInfo().version}`,
-          "X-Prometheus-Remote-Read-Version": "0.1.0",
-          ...(await requestHeaders(this.cfg)),
-        },
+        headers,
         dispatcher: this.dispatcher,
         headersTimeout: this.cfg.remote_timeout,
         bodyTimeout: this.cfg.remote_timeout,
         signal: ac.signal,
       });
+      seconds = (performance.now() - start) / 1000;
       status = res.statusCode;
+      statusText = res.statusText;
+      contentType = String(res.headers["content-type"] ?? "");
       raw = Buffer.from(await res.body.arrayBuffer());
     } catch (err) {
       const why = ac.signal.aborted ? abortReason(ac.signal) : ((err as Error)?.message ?? String(err));
@@ -158,10 +204,22 @@ export class RemoteReadQueryable implements Queryable {
     }
     if (status < 200 || status >= 300) {
       const text = raw.toString("utf8").slice(0, 512).trim();
-      throw new Error(`remote server ${url} returned HTTP status ${status}: ${text}`);
+      const line = statusText === "" ? String(status) : `${status} ${statusText}`;
+      throw new Error(`remote server ${url} returned http status ${line}: ${text}`);
     }
+    const sampled = contentType.startsWith("application/x-protobuf");
+    this.count(sampled ? "sampled" : "unsupported", status, seconds);
+    if (!sampled) throw new Error(`unsupported content type: ${contentType}`);
     const results = decodeReadResponse((await uncompress(raw)) as Buffer);
     return results[0] ?? [];
+  }
+
+  private count(responseType: "sampled" | "unsupported", status: number, seconds: number): void {
+    const m = this.metrics;
+    if (m === undefined) return;
+    const labels = { ...m.labels, response_type: responseType };
+    m.metrics.requestDuration.observe(labels, seconds);
+    m.metrics.queriesTotal.inc({ ...labels, code: String(status) });
   }
 
   /** Releases the endpoint's connections: after in-flight reads finish, or at once (failing them) when `force`. */

@@ -3,7 +3,8 @@
  * both protocols (a `proto` label added by write relabelling tells the two
  * queues apart), another reference Prometheus reads Vigil through
  * `remote_read`, and Vigil reads the first one through its own `remote_read`.
- * All results equal the reference's own data. Skips without the binary.
+ * All results equal the reference's own data, and both readers export the
+ * same `prometheus_remote_read_client_*` series. Skips without the binary.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -133,4 +134,35 @@ describe("reference Prometheus writes to and reads from Vigil", { skip, timeout:
     assert.ok(direct.size > 30);
     assert.deepEqual([...viaRead].sort(), [...direct].sort());
   });
+
+  it("both readers export the same remote-read client series (values of remote_name, url, response_type aside)", async () => {
+    // Prometheus reads Vigil as `chunked`; Vigil asks for SAMPLES only (`sampled`).
+    const blank = ["remote_name", "url", "response_type"];
+    const want = await readClientSeries(url(ports.b), blank);
+    const got = await readClientSeries(url(ports.vigil), blank);
+    assert.ok(
+      (await readClientSeries(url(ports.vigil), [])).some((k) => k.includes("response_type=sampled")),
+      "Vigil's reads are counted as sampled",
+    );
+    assert.ok(
+      want.some((k) => k.startsWith("prometheus_remote_read_client_queries_total{")),
+      want.join("\n"),
+    );
+    assert.deepEqual(got, want);
+  });
 });
+
+/** `/metrics` series named `prometheus_remote_read_client_*`, the values of the `blank` labels left out. */
+async function readClientSeries(base: string, blank: readonly string[]): Promise<string[]> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const keys = new Set<string>();
+  for (const line of text.split("\n")) {
+    const m = /^(prometheus_remote_read_client_\w+)\{([^}]*)\}/.exec(line);
+    if (m === null) continue;
+    const labels = [...m[2]!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)]
+      .map(([, n, v]) => (blank.includes(n!) ? n : `${n}=${v}`))
+      .sort();
+    keys.add(`${m[1]}{${labels.join(",")}}`);
+  }
+  return [...keys].sort();
+}

@@ -68,4 +68,32 @@ describe("remote storage", () => {
     await rs.applyConfig(cfg("{}"));
     assert.deepEqual(rs.queryable(local).querier(0, 1), { marker: true });
   });
+
+  it("exports the in-flight gauge of each remote_read, named by `name` or the first 6 hex digits of its hash", async () => {
+    const registry = new Registry();
+    const rs = new RemoteStorage({
+      tsdbPath: "/nonexistent",
+      registry,
+      logger: quiet,
+      localStartTime: () => 0,
+    });
+    try {
+      await rs.applyConfig(
+        cfg("remote_read: [{url: 'http://127.0.0.1:9/a'}, {url: 'http://127.0.0.1:9/b', name: bee}]"),
+      );
+      const got = (
+        (await registry.getSingleMetric("prometheus_remote_read_client_queries")?.get())?.values ?? []
+      )
+        .map((v) => `${v.labels.remote_name} ${v.labels.url} ${v.value}`)
+        .sort();
+      assert.equal(got.length, 2);
+      assert.ok(got.includes("bee http://127.0.0.1:9/b 0"), got.join());
+      assert.ok(
+        got.some((g) => /^[0-9a-f]{6} http:\/\/127\.0\.0\.1:9\/a 0$/.test(g)),
+        got.join(),
+      );
+    } finally {
+      await rs.close();
+    }
+  });
 });

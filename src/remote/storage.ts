@@ -13,7 +13,7 @@ import type { Config, RemoteWriteConfig } from "../config/types.ts";
 import type { Logger } from "../log/log.ts";
 import { Labels } from "../model/labels/labels.ts";
 import type { Queryable } from "../storage/interface.ts";
-import { remoteMetrics } from "./metrics.ts";
+import { remoteMetrics, remoteReadMetrics } from "./metrics.ts";
 import { QueueManager, type QueueOptions } from "./queue.ts";
 import { RemoteReadQueryable } from "./readclient.ts";
 import { fanoutQueryable } from "./series.ts";
@@ -79,9 +79,11 @@ export class RemoteStorage {
     await Promise.all(stopping);
     for (const q of created) q.start();
     const old = this.readers;
-    this.readers = config.remote_read.map(
-      (cfg) => new RemoteReadQueryable(cfg, external, this.o.localStartTime),
-    );
+    const readMetrics = remoteReadMetrics(this.o.registry);
+    this.readers = config.remote_read.map((cfg) => {
+      const name = cfg.name !== "" ? cfg.name : configHash(cfg, external).slice(0, 6);
+      return new RemoteReadQueryable(cfg, external, this.o.localStartTime, { metrics: readMetrics, name });
+    });
     // Queries prepared with the old readers may still be reading: close in the background.
     for (const r of old) void r.close().catch(() => {});
   }
