@@ -159,7 +159,7 @@ export class Head {
       const n = s.headCount;
       if (n === SAMPLES_PER_CHUNK / 4) s.nextAt = computeChunkEndTime(s.headMinT, s.maxT, s.nextAt, 4);
       if (t >= s.nextAt || n >= SAMPLES_PER_CHUNK * 2) {
-        s.chunks.push(store.seal(s.head), s.headMinT, s.maxT);
+        s.closeChunk(store.seal(s.head), s.headMinT, s.maxT);
         this.openHeadChunk(s, t);
       }
     }

@@ -60,11 +60,18 @@ function initState(page: Float64Array, off: number): void {
   page[off + PENDING_LAST_V] = 0;
 }
 
+/**
+ * The `chunks` of every series that has not closed one yet (frozen: `closeChunk`
+ * gives a series its own array first). A new series' chunk stays open for its
+ * first 120 samples, so most of a young head's series have none to hold.
+ */
+const NO_CHUNKS: number[] = Object.freeze([]) as unknown as number[];
+
 export class MemSeries {
   readonly ref: number;
   readonly labels: Labels;
-  /** Closed chunks, flattened: handle, minT, maxT per chunk, oldest first. */
-  chunks: number[] = [];
+  /** Closed chunks, flattened: handle, minT, maxT per chunk, oldest first. Add with `closeChunk`. */
+  chunks: number[] = NO_CHUNKS;
   /** Id of `chunks[0]`; grows as old chunks are truncated so ids held by readers stay meaningful. */
   firstChunkId = 0;
   /** Open chunk handle, -1 when none. */
@@ -162,6 +169,12 @@ export class MemSeries {
   }
 
   /** Oldest timestamp held in memory, Infinity when empty. */
+  /** Appends a closed chunk to `chunks`. */
+  closeChunk(handle: number, minT: number, maxT: number): void {
+    if (this.chunks === NO_CHUNKS) this.chunks = [handle, minT, maxT];
+    else this.chunks.push(handle, minT, maxT);
+  }
+
   minTime(): number {
     let t = this.chunks.length > 0 ? this.chunks[1]! : this.head >= 0 ? this.headMinT : Infinity;
     if (this.oooChunks !== null && this.oooChunks.length > 0) {
