@@ -20,7 +20,25 @@ function run(): { status: number | null; stdout: string; stderr: string } {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Prints, after loading every module `vigil server` loads up front, which copies of undici are loaded. */
+const SERVER_PROBE = `
+import { createRequire } from "node:module";
+await import(${JSON.stringify(new URL("./server.ts", import.meta.url).href)});
+const npm = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes("/node_modules/undici/"));
+const bundled = process.moduleLoadList.some((m) => m.includes("deps/undici"));
+process.stdout.write(JSON.stringify({ npm, bundled }));
+`;
+
 describe("bin/vigil.mjs", () => {
+  it("vigil server loads undici only when it needs it (https, proxies, remote storage, SD over HTTP)", () => {
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", SERVER_PROBE], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { npm: false, bundled: false });
+  });
+
   it("runs the CLI and, once its cache is warm, never loads the TypeScript stripper", () => {
     run(); // fills the cache if this checkout has not run vigil yet
     const warm = run();

@@ -10,9 +10,10 @@
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { Agent, type Dispatcher, EnvHttpProxyAgent, interceptors, ProxyAgent } from "undici";
+import type { Dispatcher } from "undici";
 import { readSecret } from "./httpclient.ts";
 import type { HTTPClientConfig, TLSConfig } from "./types.ts";
+import { undici } from "./undici.ts";
 
 /** Options of {@link newDispatcher}. */
 export interface DispatcherOptions {
@@ -54,8 +55,8 @@ export function tlsOptions(tls: TLSConfig): Record<string, unknown> {
  * TLS file, or `oauth2` (not supported).
  */
 export function newDispatcher(cfg: HTTPClientConfig, opts: DispatcherOptions = {}): Dispatcher {
-  if (cfg.oauth2 !== undefined) throw new Error("oauth2 is not supported");
-  const connect = tlsOptions(cfg.tls_config);
+  const connect = checkClientConfig(cfg);
+  const { Agent, EnvHttpProxyAgent, interceptors, ProxyAgent } = undici();
   const common = { connect, allowH2: cfg.enable_http2, keepAliveTimeout: opts.keepAliveTimeoutMs };
   let d: Dispatcher;
   if (cfg.proxy_url !== undefined && cfg.proxy_url !== "") {
@@ -80,6 +81,15 @@ export function newDispatcher(cfg: HTTPClientConfig, opts: DispatcherOptions = {
   return cfg.follow_redirects
     ? d.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS, throwOnMaxRedirect: true }))
     : d;
+}
+
+/**
+ * Throws what {@link newDispatcher} would for `cfg` (oauth2, unreadable TLS
+ * files) without making one; returns the TLS connect options.
+ */
+export function checkClientConfig(cfg: HTTPClientConfig): Record<string, unknown> {
+  if (cfg.oauth2 !== undefined) throw new Error("oauth2 is not supported");
+  return tlsOptions(cfg.tls_config);
 }
 
 async function authorization(cfg: HTTPClientConfig): Promise<string | undefined> {

@@ -4,8 +4,9 @@
  * event per line. Errors carry the HTTP status and the `Status` body's reason
  * ({@link KubeAPIError}); 410 Gone is how the server says "re-list".
  */
-import { request } from "undici";
+import type { Dispatcher } from "undici";
 import { newDispatcher, readBody, requestHeaders } from "../config/client.ts";
+import { undici } from "../config/undici.ts";
 import { buildInfo } from "../version/info.ts";
 import type { Connection } from "./config.ts";
 import type { KubeList, KubeObject, Status, WatchEvent } from "./objects.ts";
@@ -91,9 +92,14 @@ export function newKubeClient(conn: Connection, opts: KubeClientOptions = {}): K
       ...(await requestHeaders(conn.http)),
       ...(conn.authHeaders === undefined ? {} : await conn.authHeaders()),
     };
-    let res: Awaited<ReturnType<typeof request>>;
+    let res: Dispatcher.ResponseData;
     try {
-      res = await request(url(conn.server, path, query), { method: "GET", headers, dispatcher, signal });
+      res = await undici().request(url(conn.server, path, query), {
+        method: "GET",
+        headers,
+        dispatcher,
+        signal,
+      });
     } catch (err) {
       if (!signal.aborted) opts.onResponse?.("<error>");
       throw err;

@@ -5,11 +5,13 @@
  * them: `Post "<url>": context deadline exceeded`, `bad response status 500
  * Internal Server Error`.
  */
-import { STATUS_CODES } from "node:http";
-import { type Dispatcher, request } from "undici";
+
+import type { Dispatcher } from "undici";
 import { requestHeaders } from "../config/client.ts";
 import type { HTTPClientConfig } from "../config/types.ts";
+import { undici } from "../config/undici.ts";
 import { formatClientError } from "../scrape/errors.ts";
+import { STATUS_CODES } from "../web/nodehttp.ts";
 
 /** One request to make. */
 export interface PostRequest {
@@ -36,7 +38,7 @@ export async function postAlerts(req: PostRequest): Promise<void> {
       "Content-Type": "application/json",
       ...(await requestHeaders(req.config)),
     };
-    const res = await request(req.url, {
+    const res = await undici().request(req.url, {
       method: "POST",
       body: req.body,
       headers,

@@ -15,9 +15,10 @@
  * local storage's oldest sample (upstream's PreferLocalStorageFilter).
  */
 import { compress, uncompress } from "snappy";
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { newDispatcher, requestHeaders } from "../config/client.ts";
 import type { RemoteReadConfig } from "../config/types.ts";
+import { undici } from "../config/undici.ts";
 import type { Labels } from "../model/labels/labels.ts";
 import { Matcher } from "../model/labels/matcher.ts";
 import type { Querier, Queryable, SelectorRange } from "../storage/interface.ts";
@@ -181,7 +182,7 @@ export class RemoteReadQueryable implements Queryable {
         ...(await requestHeaders(this.cfg)),
       };
       const start = performance.now();
-      const res = await request(url, {
+      const res = await undici().request(url, {
         method: "POST",
         body,
         headers,

@@ -8,9 +8,10 @@
  * HTTP/1.1 client of scrape/h1.ts (post.ts), the rest by undici, the same
  * split as the scrape client's.
  */
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { newDispatcher, requestHeaders } from "../config/client.ts";
 import type { RemoteWriteConfig } from "../config/types.ts";
+import { undici } from "../config/undici.ts";
 import { H1Agent } from "../scrape/h1.ts";
 import { buildInfo } from "../version/info.ts";
 import { ERROR_BODY_BYTES, post } from "./post.ts";
@@ -114,7 +115,7 @@ export class WriteClient {
     headers: Record<string, string | string[]>,
     signal: AbortSignal | undefined,
   ): Promise<Answer> {
-    const res = await request(this.url, {
+    const res = await undici().request(this.url, {
       method: "POST",
       body,
       headers,

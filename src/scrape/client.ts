@@ -9,7 +9,7 @@
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import type { Dispatcher } from "undici";
-import { newDispatcher, requestHeaders } from "../config/client.ts";
+import { checkClientConfig, newDispatcher, requestHeaders } from "../config/client.ts";
 import type { HTTPClientConfig, ScrapeProtocol } from "../config/types.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../exposition/parser.ts";
 import { BodySizeLimitError, HttpStatusError, ScrapeError } from "./errors.ts";
@@ -76,16 +76,23 @@ export interface ScrapeResponse {
  */
 export class ScrapeClient {
   readonly #config: HTTPClientConfig;
-  readonly #dispatcher: Dispatcher;
+  /** undici, made on first use when h1.ts carries the plain-HTTP scrapes (see config/undici.ts). */
+  #dispatcher: Dispatcher | null = null;
   /** The plain-HTTP client (h1.ts) for `http://` targets when no proxy is configured. */
   readonly #h1: H1Agent | null;
 
   /** Throws when the config cannot make a client (unreadable TLS files, oauth2), as upstream's `NewClientFromConfig`. */
   constructor(config: HTTPClientConfig) {
     this.#config = config;
-    this.#dispatcher = newDispatcher(config, { keepAliveTimeoutMs: IDLE_CONN_TIMEOUT_MS });
     const proxied = (config.proxy_url ?? "") !== "" || config.proxy_from_environment === true;
+    if (proxied) this.#undici();
+    else checkClientConfig(config);
     this.#h1 = proxied ? null : new H1Agent(IDLE_CONN_TIMEOUT_MS);
+  }
+
+  #undici(): Dispatcher {
+    this.#dispatcher ??= newDispatcher(this.#config, { keepAliveTimeoutMs: IDLE_CONN_TIMEOUT_MS });
+    return this.#dispatcher;
   }
 
   async scrape(req: ScrapeRequest): Promise<ScrapeResponse> {
@@ -109,10 +116,10 @@ export class ScrapeClient {
         const redirect = e instanceof HttpStatusError && e.statusCode >= 300 && e.statusCode < 400;
         if (!redirect || !this.#config.follow_redirects) throw e;
         const left = Math.max(1, req.timeoutMs - (performance.now() - started));
-        res = await fetchBody(this.#dispatcher, { ...opts, timeoutMs: left });
+        res = await fetchBody(this.#undici(), { ...opts, timeoutMs: left });
       }
     } else {
-      res = await fetchBody(this.#dispatcher, opts);
+      res = await fetchBody(this.#undici(), opts);
     }
     const body = res.contentEncoding === "gzip" ? await gunzipBounded(res.body, limit) : res.body;
     return { body, contentType: res.contentType };
@@ -131,7 +138,7 @@ export class ScrapeClient {
   /** Closes idle connections; in-flight requests finish. */
   async close(): Promise<void> {
     await this.#h1?.close();
-    await this.#dispatcher.close();
+    await this.#dispatcher?.close();
   }
 }
 

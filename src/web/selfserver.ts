@@ -1,10 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
 import { negotiate } from "../exposition/negotiate.ts";
 import type { MetricFamily } from "../exposition/types.ts";
 import { writeFamilies } from "../exposition/writer.ts";
 import type { Logger } from "../log/log.ts";
 import { acceptsGzip, reply, TEXT_PLAIN } from "./http.ts";
+import { createServer } from "./nodehttp.ts";
 
 /** What the self-metrics web server serves. */
 export interface SelfServerOptions {

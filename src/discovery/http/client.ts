@@ -4,10 +4,11 @@
  * `http_headers`, secrets from files read on every request), with a bound on
  * the response body and Go's status texts.
  */
-import { STATUS_CODES } from "node:http";
-import { request } from "undici";
+
 import { newDispatcher, readBody, requestHeaders } from "../../config/client.ts";
 import type { HTTPClientConfig } from "../../config/types.ts";
+import { undici } from "../../config/undici.ts";
+import { STATUS_CODES } from "../../web/nodehttp.ts";
 
 /** A response with its whole body. */
 export interface HTTPResponse {
@@ -37,7 +38,7 @@ export interface ClientOptions {
 export function newHTTPGet(config: HTTPClientConfig, options: ClientOptions): HTTPGet {
   const dispatcher = newDispatcher(config);
   return async (url, headers, signal) => {
-    const res = await request(url, {
+    const res = await undici().request(url, {
       method: "GET",
       headers: { ...headers, ...(await requestHeaders(config)) },
       dispatcher,

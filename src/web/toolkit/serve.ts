@@ -8,12 +8,13 @@
  * (upstream fails the handshakes instead) and is logged.
  */
 import { statSync } from "node:fs";
-import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
+import type { RequestListener, Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { type Logger, nopLogger } from "../../log/log.ts";
 import { joinHostPort, listen, parseListenAddress } from "../listen.ts";
+import { createServer as createHttpServer } from "../nodehttp.ts";
 import { validateUsers, WebConfigSource, withWebConfig } from "./auth.ts";
 import { refuseReason, type ServerTLS, serverTLS, tlsEnabled } from "./tls.ts";
 import { WebConfigError } from "./webconfig.ts";
