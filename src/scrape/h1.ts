@@ -1,20 +1,22 @@
 /**
  * A small HTTP/1.1 client for plain `http://` scrapes and remote-write
  * POSTs, with the part of undici's `dispatch` contract that fetch.ts and
- * remote/writeclient.ts use (so either can carry a request). Why not undici for these: a scrape is one GET whose body goes
- * straight into the loop's buffer, and undici's general machinery (a
- * llhttp parser in WebAssembly, a fresh Buffer per socket read, per-request
- * objects) cost as much CPU as parsing the samples. Here every socket reads
- * into one shared buffer (`onread`), headers are parsed once, and the body
- * is handed over as views of that buffer.
+ * remote/writeclient.ts use (so either can carry a request). Why not undici
+ * for these: a scrape is one GET whose body goes straight into the loop's
+ * buffer, and undici's general machinery (a llhttp parser in WebAssembly, a
+ * fresh Buffer per socket read, per-request objects) cost as much CPU as
+ * parsing the samples. Here every socket reads into one shared buffer
+ * (`onread`), headers are parsed once, and the body is handed over as views
+ * of that buffer.
  *
  * Supported: keep-alive with an idle timeout (Go's 90 s), Content-Length,
  * chunked and read-until-close bodies, request bodies given whole (sent with
  * Content-Length), a retry on a fresh connection when a reused one turns out
  * closed before any answer, for idempotent requests only (what Go does for a
  * GET; a POST is retried only when its caller says it is idempotent, as
- * undici's `idempotent` option). Not supported, left to undici by the caller: TLS, proxies, HTTP/2,
- * following redirects (a 3xx is returned as is), 1xx responses (an error).
+ * undici's `idempotent` option). Not supported, left to undici by the
+ * caller: TLS, proxies, HTTP/2, following redirects (a 3xx is returned as
+ * is), 1xx responses (an error).
  */
 import { connect, type Socket } from "node:net";
 import type { Dispatcher } from "undici";
