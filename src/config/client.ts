@@ -83,6 +83,11 @@ export function newDispatcher(cfg: HTTPClientConfig, opts: DispatcherOptions = {
     : d;
 }
 
+/** Whether requests go through a proxy (`proxy_url` or `proxy_from_environment`): then only undici can carry them. */
+export function usesProxy(cfg: HTTPClientConfig): boolean {
+  return (cfg.proxy_url ?? "") !== "" || cfg.proxy_from_environment === true;
+}
+
 /**
  * Throws what {@link newDispatcher} would for `cfg` (oauth2, unreadable TLS
  * files) without making one; returns the TLS connect options.

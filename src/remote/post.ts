@@ -8,6 +8,7 @@
  * cases, so the log reads the same whichever client carried the send.
  */
 import type { Dispatcher } from "undici";
+import { splitURL } from "../scrape/fetch.ts";
 import type { H1Agent } from "../scrape/h1.ts";
 
 /** How many bytes of an error answer are kept: enough for the 1024 characters shown. */
@@ -28,19 +29,6 @@ export interface PostOptions {
   readonly timeoutMs: number;
   /** Aborts the send (shutdown); the rejection carries the signal's reason, as undici's. */
   readonly signal?: AbortSignal;
-}
-
-const urls = new Map<string, { origin: string; path: string }>();
-
-function splitURL(url: string): { origin: string; path: string } {
-  let t = urls.get(url);
-  if (t === undefined) {
-    const u = new URL(url);
-    t = { origin: u.origin, path: `${u.pathname}${u.search}` };
-    if (urls.size > 1000) urls.clear();
-    urls.set(url, t);
-  }
-  return t;
 }
 
 /**

@@ -9,7 +9,7 @@
  * split as the scrape client's.
  */
 import type { Dispatcher } from "undici";
-import { newDispatcher, requestHeaders } from "../config/client.ts";
+import { checkClientConfig, newDispatcher, requestHeaders, usesProxy } from "../config/client.ts";
 import type { RemoteWriteConfig } from "../config/types.ts";
 import { undici } from "../config/undici.ts";
 import { H1Agent } from "../scrape/h1.ts";
@@ -54,7 +54,8 @@ interface Answer {
 export class WriteClient {
   readonly url: string;
   private readonly cfg: RemoteWriteConfig;
-  private readonly dispatcher: Dispatcher;
+  /** undici, made on first use: an endpoint h1.ts carries never needs it (see config/undici.ts). */
+  private dispatcher: Dispatcher | null = null;
   /** The plain-HTTP client, when the endpoint is `http://` and no proxy is configured. */
   private readonly h1: H1Agent | null;
   private readonly v2: boolean;
@@ -62,9 +63,10 @@ export class WriteClient {
   constructor(cfg: RemoteWriteConfig) {
     this.cfg = cfg;
     this.url = String(cfg.url);
-    this.dispatcher = newDispatcher(cfg);
-    const proxied = (cfg.proxy_url ?? "") !== "" || cfg.proxy_from_environment === true;
-    this.h1 = this.url.startsWith("http://") && !proxied ? new H1Agent(IDLE_CONN_TIMEOUT_MS) : null;
+    this.h1 = this.url.startsWith("http://") && !usesProxy(cfg) ? new H1Agent(IDLE_CONN_TIMEOUT_MS) : null;
+    // Bad client config (TLS files, oauth2) fails here either way, as upstream's NewWriteClient.
+    if (this.h1 === null) this.dispatcher = newDispatcher(cfg);
+    else checkClientConfig(cfg);
     this.v2 = cfg.protobuf_message === PROTO_V2;
   }
 
@@ -119,7 +121,7 @@ export class WriteClient {
       method: "POST",
       body,
       headers,
-      dispatcher: this.dispatcher,
+      dispatcher: (this.dispatcher ??= newDispatcher(this.cfg)),
       headersTimeout: this.cfg.remote_timeout,
       bodyTimeout: this.cfg.remote_timeout,
       signal,
@@ -144,7 +146,7 @@ export class WriteClient {
   /** Closes idle connections; sends in flight finish (abort them with the store's signal). */
   async close(): Promise<void> {
     await this.h1?.close();
-    await this.dispatcher.close();
+    await this.dispatcher?.close();
   }
 }
 

@@ -9,7 +9,7 @@
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import type { Dispatcher } from "undici";
-import { checkClientConfig, newDispatcher, requestHeaders } from "../config/client.ts";
+import { checkClientConfig, newDispatcher, requestHeaders, usesProxy } from "../config/client.ts";
 import type { HTTPClientConfig, ScrapeProtocol } from "../config/types.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../exposition/parser.ts";
 import { BodySizeLimitError, HttpStatusError, ScrapeError } from "./errors.ts";
@@ -84,7 +84,7 @@ export class ScrapeClient {
   /** Throws when the config cannot make a client (unreadable TLS files, oauth2), as upstream's `NewClientFromConfig`. */
   constructor(config: HTTPClientConfig) {
     this.#config = config;
-    const proxied = (config.proxy_url ?? "") !== "" || config.proxy_from_environment === true;
+    const proxied = usesProxy(config);
     if (proxied) this.#undici();
     else checkClientConfig(config);
     this.#h1 = proxied ? null : new H1Agent(IDLE_CONN_TIMEOUT_MS);

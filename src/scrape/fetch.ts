@@ -95,8 +95,8 @@ const KEEP_BYTES = 1 << 20;
 
 const targets = new Map<string, { origin: string; path: string }>();
 
-/** `origin` and `path` of a scrape URL, memoized (a target's URL rarely changes). */
-function splitURL(url: string): { origin: string; path: string } {
+/** `origin` and `path` of a URL, memoized (a target's or endpoint's URL rarely changes). */
+export function splitURL(url: string): { origin: string; path: string } {
   let t = targets.get(url);
   if (t === undefined) {
     const u = new URL(url);
