@@ -138,6 +138,18 @@ describe("Labels hash, equals, compare", () => {
     assert.ok(Number.isSafeInteger(h) && h >= 0);
     assert.equal(ls.hash(), h);
   });
+  it("the cached hash equals a fresh one, low words of 2^31 and above included", () => {
+    let highLow = 0;
+    for (let i = 0; i < 1000; i++) {
+      const a = L("__name__", "m", "i", String(i));
+      const h = a.hash();
+      assert.equal(a.hash(), h, `cached hash of ${a}`);
+      assert.equal(L("__name__", "m", "i", String(i)).hash(), h);
+      assert.ok(Number.isSafeInteger(h) && h >= 0);
+      if (h % 4294967296 >= 2147483648) highLow++;
+    }
+    assert.ok(highLow > 100, `only ${highLow} hashes exercised a low word with its top bit set`);
+  });
   it("hashes 10k generated series without collision", () => {
     const seen = new Set<number>();
     for (let i = 0; i < 10_000; i++)

@@ -62,7 +62,11 @@ export class Labels {
   static readonly EMPTY: Labels = new Labels([]);
 
   readonly #flat: readonly string[];
-  #hash = -1;
+  // The cached hash in two int32 halves, so V8 keeps both unboxed (Smis): a
+  // 53-bit number field would be a 16-byte heap box per set, and the head
+  // holds one set per series. #hashHi is -1 until computed.
+  #hashHi = -1;
+  #hashLo = 0;
 
   private constructor(flat: readonly string[]) {
     this.#flat = flat;
@@ -181,19 +185,12 @@ export class Labels {
 
   /** This set without the given names (this same instance when none is present). */
   without(...names: string[]): Labels {
-    return this.#filter((name) => !names.includes(name));
+    return filterPairs(this, (name) => !names.includes(name));
   }
 
   /** Only the pairs whose name is among `names`. */
   keep(...names: string[]): Labels {
-    return this.#filter((name) => names.includes(name));
-  }
-
-  #filter(keepName: (name: string) => boolean): Labels {
-    const src = this.#flat;
-    const out: string[] = [];
-    for (let i = 0; i < src.length; i += 2) if (keepName(src[i])) out.push(src[i], src[i + 1]);
-    return out.length === src.length ? this : Labels.fromFlatSorted(out);
+    return filterPairs(this, (name) => names.includes(name));
   }
 
   /**
@@ -202,7 +199,7 @@ export class Labels {
    * across processes but not upstream's xxhash: never persist or compare it with Go.
    */
   hash(): number {
-    if (this.#hash >= 0) return this.#hash;
+    if (this.#hashHi >= 0) return 4294967296 * this.#hashHi + (this.#hashLo >>> 0);
     let h1 = 0xdeadbeef;
     let h2 = 0x41c6ce57;
     const flat = this.#flat;
@@ -218,8 +215,9 @@ export class Labels {
     }
     h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    this.#hash = 4294967296 * (2097151 & h2) + (h1 >>> 0);
-    return this.#hash;
+    this.#hashHi = 2097151 & h2;
+    this.#hashLo = h1 | 0;
+    return 4294967296 * this.#hashHi + (h1 >>> 0);
   }
 
   /** True when both sets hold exactly the same pairs. */
@@ -257,6 +255,18 @@ export class Labels {
     }
     return `${out}}`;
   }
+}
+
+/**
+ * `lset` with only the pairs whose name `keepName` accepts (`lset` itself when all are).
+ * A module function, not a private method: a class with private methods stores a brand
+ * in every instance, 8 bytes per series in the head.
+ */
+function filterPairs(lset: Labels, keepName: (name: string) => boolean): Labels {
+  const src = lset.flat();
+  const out: string[] = [];
+  for (let i = 0; i < src.length; i += 2) if (keepName(src[i])) out.push(src[i], src[i + 1]);
+  return out.length === src.length ? lset : Labels.fromFlatSorted(out);
 }
 
 /**
