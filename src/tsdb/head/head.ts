@@ -16,6 +16,7 @@ import { ChunkStore } from "../chunkenc/store.ts";
 import { MemPostings } from "../index/postings.ts";
 import { MemTombstones } from "../tombstones/tombstones.ts";
 import { type BatchBuffers, HeadAppender } from "./appender.ts";
+import { HashIndex } from "./hashindex.ts";
 import { Isolation } from "./isolation.ts";
 import { computeChunkEndTime, MemSeries, rangeEnd, SAMPLES_PER_CHUNK, SeriesStatePool } from "./series.ts";
 import { SeriesTable } from "./seriestable.ts";
@@ -49,7 +50,8 @@ export class Head {
   readonly series = new SeriesTable<MemSeries>();
   /** Numeric state of the series (see SeriesStatePool). */
   readonly statePool = new SeriesStatePool();
-  private readonly byHash = new Map<number, MemSeries | MemSeries[]>();
+  /** Series refs by label hash (typed arrays, off the V8 heap), resolved through `series`. */
+  private readonly byHash = new HashIndex<MemSeries>(this.series);
   private lastRef = 0;
   wal: WalLog | null = null;
   /** Oldest and newest sample timestamps held (Infinity / -Infinity when empty). */
@@ -93,11 +95,7 @@ export class Head {
 
   /** The series with exactly these labels, if the head has it. */
   getByLabels(labels: Labels): MemSeries | undefined {
-    const hit = this.byHash.get(labels.hash());
-    if (hit === undefined) return undefined;
-    if (!Array.isArray(hit)) return hit.labels.equals(labels) ? hit : undefined;
-    for (const s of hit) if (s.labels.equals(labels)) return s;
-    return undefined;
+    return this.byHash.get(labels.hash(), labels);
   }
 
   /** Finds or creates the series; `ref` is the id to give it when created (WAL replay). */
@@ -108,11 +106,7 @@ export class Head {
     else if (ref > this.lastRef) this.lastRef = ref;
     const s = new MemSeries(ref, labels, this.statePool);
     this.series.set(ref, s);
-    const h = labels.hash();
-    const hit = this.byHash.get(h);
-    if (hit === undefined) this.byHash.set(h, s);
-    else if (Array.isArray(hit)) hit.push(s);
-    else this.byHash.set(h, [hit, s]);
+    this.byHash.add(labels.hash(), ref);
     this.postings.add(ref, labels);
     this.stats.seriesCreated++;
     return s;
@@ -277,14 +271,7 @@ export class Head {
     s.deleted = true;
     s.retire(this.statePool);
     this.series.delete(s.ref);
-    const h = s.labels.hash();
-    const hit = this.byHash.get(h);
-    if (hit === s) this.byHash.delete(h);
-    else if (Array.isArray(hit)) {
-      const rest = hit.filter((x) => x !== s);
-      if (rest.length === 1) this.byHash.set(h, rest[0]!);
-      else this.byHash.set(h, rest);
-    }
+    this.byHash.delete(s.labels.hash(), s.ref);
   }
 
   private recomputeMinT(): void {

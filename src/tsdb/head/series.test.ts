@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Labels } from "../../model/labels/labels.ts";
+import { SampleBuf } from "../../storage/samplebuf.ts";
 import { MemSeries, SeriesStatePool } from "./series.ts";
 
 const lbl = (v: string): Labels => Labels.fromStrings("a", v);
@@ -63,5 +64,61 @@ describe("MemSeries numeric state in a SeriesStatePool", () => {
     s.maxT = 5;
     s.retire(new SeriesStatePool());
     assert.equal(s.maxT, 5);
+  });
+});
+
+describe("MemSeries flags and rare state", () => {
+  it("logged and deleted are independent bits", () => {
+    const s = new MemSeries(1, lbl("x"));
+    const steps: { set: "logged" | "deleted"; to: boolean; logged: boolean; deleted: boolean }[] = [
+      { set: "logged", to: true, logged: true, deleted: false },
+      { set: "deleted", to: true, logged: true, deleted: true },
+      { set: "logged", to: false, logged: false, deleted: true },
+      { set: "logged", to: false, logged: false, deleted: true },
+      { set: "deleted", to: false, logged: false, deleted: false },
+    ];
+    assert.equal(s.logged, false);
+    assert.equal(s.deleted, false);
+    for (const st of steps) {
+      s[st.set] = st.to;
+      assert.deepEqual([s.logged, s.deleted], [st.logged, st.deleted], `after ${st.set} = ${st.to}`);
+    }
+  });
+
+  it("ooo, oooChunks and iso start null, are kept apart, and setting them null again keeps the others", () => {
+    const s = new MemSeries(1, lbl("x"));
+    assert.deepEqual([s.ooo, s.oooChunks, s.iso], [null, null, null]);
+    s.iso = null; // no-op on a series without rare state
+    const buf = new SampleBuf(4);
+    s.ooo = buf;
+    s.oooChunks = [1, 2, 3];
+    s.iso = [5, 6];
+    assert.equal(s.ooo, buf);
+    assert.deepEqual(s.oooChunks, [1, 2, 3]);
+    assert.deepEqual(s.iso, [5, 6]);
+    s.iso = null;
+    assert.equal(s.iso, null);
+    assert.equal(s.ooo, buf);
+    s.ooo = null;
+    s.oooChunks = null;
+    assert.deepEqual([s.ooo, s.oooChunks, s.iso], [null, null, null]);
+    s.iso = [7, 8];
+    assert.deepEqual(s.iso, [7, 8]);
+  });
+
+  it("noteCommit keeps isolation pairs only while a reader may need them", () => {
+    const s = new MemSeries(1, lbl("x"));
+    s.maxT = 10;
+    s.noteCommit(3, 1);
+    s.maxT = 20;
+    s.noteCommit(4, 1);
+    assert.deepEqual(s.iso, [3, 10, 4, 20]);
+    assert.equal(s.visibleMaxT(2), 10);
+    assert.equal(s.visibleMaxT(3), 20);
+    s.noteCommit(5, 3);
+    assert.deepEqual(s.iso, [4, 20, 5, 20]);
+    s.noteCommit(6, 6);
+    assert.equal(s.iso, null);
+    assert.equal(s.visibleMaxT(0), Infinity);
   });
 });

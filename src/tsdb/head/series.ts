@@ -67,6 +67,23 @@ function initState(page: Float64Array, off: number): void {
  */
 const NO_CHUNKS: number[] = Object.freeze([]) as unknown as number[];
 
+/**
+ * What few series need: out-of-order data, and isolation state while readers
+ * are open. Kept apart so every other series pays one null field, not three.
+ */
+class MemSeriesRare {
+  ooo: SampleBuf | null = null;
+  oooChunks: number[] | null = null;
+  iso: number[] | null = null;
+}
+
+const LOGGED = 1;
+const DELETED = 2;
+
+/**
+ * A head series. Its shape is counted: 11 fields (112 B) per series, numeric
+ * state in a SeriesStatePool, rarely-set fields in a MemSeriesRare.
+ */
 export class MemSeries {
   readonly ref: number;
   readonly labels: Labels;
@@ -77,21 +94,12 @@ export class MemSeries {
   /** Open chunk handle, -1 when none. */
   head = -1;
   headCount = 0;
-  /** Out-of-order samples not yet in a chunk, sorted by time. */
-  ooo: SampleBuf | null = null;
-  /** Sealed out-of-order chunks, flattened as `chunks`. */
-  oooChunks: number[] | null = null;
   /** The append batch that last touched pendingMaxT; pending fields are stale for any other. */
   pendingBatch = 0;
-  /** False until the series record is in the WAL. */
-  logged = false;
-  /** Set when truncation removed the series; an appender holding it must look it up again. */
-  deleted = false;
-  /**
-   * Isolation: for commits newer than the oldest open reader, flattened pairs of
-   * (append id, maxT before that commit). Null when no reader could need them.
-   */
-  iso: number[] | null = null;
+  /** LOGGED and DELETED bits: one Smi field where two booleans took two. */
+  private flags = 0;
+  /** Out-of-order and isolation state, made on first use: null for almost every series. */
+  private rare: MemSeriesRare | null = null;
   /** Where the numeric state is: a pool page and offset, or a private copy once retired. */
   private page: Float64Array;
   private off: number;
@@ -125,6 +133,71 @@ export class MemSeries {
     pool.release(p * PAGE_SERIES + this.off / STRIDE);
     this.page = own;
     this.off = 0;
+  }
+
+  /** False until the series record is in the WAL. */
+  get logged(): boolean {
+    return (this.flags & LOGGED) !== 0;
+  }
+  set logged(v: boolean) {
+    this.flags = v ? this.flags | LOGGED : this.flags & ~LOGGED;
+  }
+  /** Set when truncation removed the series; an appender holding it must look it up again. */
+  get deleted(): boolean {
+    return (this.flags & DELETED) !== 0;
+  }
+  set deleted(v: boolean) {
+    this.flags = v ? this.flags | DELETED : this.flags & ~DELETED;
+  }
+  /** Out-of-order samples not yet in a chunk, sorted by time. */
+  get ooo(): SampleBuf | null {
+    const r = this.rare;
+    return r === null ? null : r.ooo;
+  }
+  set ooo(v: SampleBuf | null) {
+    if (v !== null) this.rareState().ooo = v;
+    else if (this.rare !== null) {
+      this.rare.ooo = null;
+      this.dropRareIfEmpty();
+    }
+  }
+  /** Sealed out-of-order chunks, flattened as `chunks`. */
+  get oooChunks(): number[] | null {
+    const r = this.rare;
+    return r === null ? null : r.oooChunks;
+  }
+  set oooChunks(v: number[] | null) {
+    if (v !== null) this.rareState().oooChunks = v;
+    else if (this.rare !== null) {
+      this.rare.oooChunks = null;
+      this.dropRareIfEmpty();
+    }
+  }
+  /**
+   * Isolation: for commits newer than the oldest open reader, flattened pairs of
+   * (append id, maxT before that commit). Null when no reader could need them.
+   */
+  get iso(): number[] | null {
+    const r = this.rare;
+    return r === null ? null : r.iso;
+  }
+  set iso(v: number[] | null) {
+    if (v !== null) this.rareState().iso = v;
+    else if (this.rare !== null) {
+      this.rare.iso = null;
+      this.dropRareIfEmpty();
+    }
+  }
+
+  private rareState(): MemSeriesRare {
+    if (this.rare === null) this.rare = new MemSeriesRare();
+    return this.rare;
+  }
+
+  /** Lets the rare state go once it holds nothing: isolation state comes and goes with readers. */
+  private dropRareIfEmpty(): void {
+    const r = this.rare!;
+    if (r.ooo === null && r.oooChunks === null && r.iso === null) this.rare = null;
   }
 
   /** Min time of the open chunk. */
@@ -168,13 +241,13 @@ export class MemSeries {
     this.page[this.off + PENDING_LAST_V] = v;
   }
 
-  /** Oldest timestamp held in memory, Infinity when empty. */
   /** Appends a closed chunk to `chunks`. */
   closeChunk(handle: number, minT: number, maxT: number): void {
     if (this.chunks === NO_CHUNKS) this.chunks = [handle, minT, maxT];
     else this.chunks.push(handle, minT, maxT);
   }
 
+  /** Oldest timestamp held in memory, Infinity when empty. */
   minTime(): number {
     let t = this.chunks.length > 0 ? this.chunks[1]! : this.head >= 0 ? this.headMinT : Infinity;
     if (this.oooChunks !== null && this.oooChunks.length > 0) {
