@@ -378,13 +378,13 @@ describe("TargetAppender: report series and metadata", () => {
     const body =
       "# TYPE foo_seconds counter\n# HELP foo_seconds Time spent.\n# UNIT foo_seconds seconds\nfoo_seconds_total 1\n# EOF\n";
     assert.equal((await scrape(body, T0, OM)).error, null);
-    assert.deepEqual(ta.cache.getMetadata("foo_seconds"), {
+    assert.deepEqual(ta.cache.metadata.getMetadata("foo_seconds"), {
       metric: "foo_seconds",
       type: "counter",
       help: "Time spent.",
       unit: "seconds",
     });
-    assert.equal(ta.cache.metadataLength(), 1);
+    assert.equal(ta.cache.metadata.metadataLength(), 1);
   });
 
   for (const [file, ct, series, families] of [
@@ -403,7 +403,7 @@ describe("TargetAppender: report series and metadata", () => {
       assert.equal(res.seriesAdded, res.total);
       assert.equal(db.seriesNames().length, res.total);
       if (series > 0) assert.equal(res.total, series);
-      if (families > 0) assert.equal(ta.cache.metadataLength(), families);
+      if (families > 0) assert.equal(ta.cache.metadata.metadataLength(), families);
     });
   }
 

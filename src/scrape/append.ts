@@ -20,7 +20,8 @@ import { STALE_NAN } from "../model/value/value.ts";
 import type { RelabelConfig } from "../relabel/relabel.ts";
 import { isSampleError, StorageError } from "../storage/errors.ts";
 import type { Appender, SeriesRef } from "../storage/interface.ts";
-import { MetaKind, type ScrapeCache } from "./cache.ts";
+import type { ScrapeCache } from "./cache.ts";
+import { MetaKind } from "./metadata.ts";
 import type { ScrapeMetrics } from "./metrics.ts";
 import {
   type LabelLimits,
@@ -134,7 +135,7 @@ export class TargetAppender {
     try {
       const { format, warning } = parseContentType(contentType, this.#opts.fallbackFormat);
       if (format !== this.#lastFormat) {
-        this.cache.clearMetaLines(); // HELP escapes differ between the formats
+        this.cache.metadata.clearLines(); // HELP escapes differ between the formats
         this.#lastFormat = format;
       }
       if (warning !== undefined)
@@ -160,7 +161,6 @@ export class TargetAppender {
     const cache = this.cache;
     const o = this.#opts;
     const p = newParser(body, format);
-    const iter = cache.iter;
     const maxTime = this.#now() + MAX_AHEAD_MS;
     const errs: AppendErrors = { outOfOrder: 0, duplicates: 0, outOfBounds: 0 };
     let limitHit = false;
@@ -186,20 +186,17 @@ export class TargetAppender {
       }
       const s = p.seriesStart;
       const e = p.seriesEnd;
-      let ce = cache.get(body, s, e);
+      const ce = cache.get(body, s, e); // an entry index, -1 on a miss
       let dup = false;
       let lset: Labels;
       let ref = 0;
       const hash = cache.lastHash;
-      if (ce !== undefined) {
-        dup = ce.lastIter === iter;
-        if (!dup) {
-          ce.lastIter = iter;
-          cache.seen++;
-        }
-        if (ce.lset === null) continue; // dropped by metric relabeling
-        lset = ce.lset;
-        ref = ce.ref;
+      if (ce >= 0) {
+        dup = !cache.markSeen(ce);
+        const cached = cache.lset(ce);
+        if (cached === null) continue; // dropped by metric relabeling
+        lset = cached;
+        ref = cache.ref(ce);
       } else {
         const mutated = mutateSampleLabels(
           p.labels(),
@@ -231,14 +228,16 @@ export class TargetAppender {
       const track = !explicit || o.trackTimestampsStaleness;
       if (kind === "limit") limitHit = true;
       else if (kind !== null) this.#countError(kind, errs);
-      if (ce !== undefined) {
+      if (ce >= 0) {
         if (kind === null) {
-          ce.ref = ref;
+          cache.setRef(ce, ref);
           if (track) cache.track(ce);
         }
       } else {
-        ce = ref !== 0 ? cache.add(body, s, e, hash, lset, ref) : cache.uncached(lset);
-        if (track) cache.track(ce);
+        if (ref !== 0) {
+          const added = cache.add(body, s, e, hash, lset, ref);
+          if (track) cache.track(added);
+        } else if (track) cache.trackUncached(lset);
         if (kind === null && !limitHit) res.seriesAdded++;
       }
       res.added++;
@@ -274,17 +273,17 @@ export class TargetAppender {
             ? MetaKind.Unit
             : -1;
     if (kind === -1) return;
-    const cache = this.cache;
+    const meta = this.cache.metadata;
     const o = p as unknown as MetaOffsets;
     const start = o.nameS;
     const end = o.textE;
     const keyed = typeof start === "number" && typeof end === "number" && start >= 0 && end >= start;
-    if (keyed && cache.metaLineSeen(kind, body, start, end)) return;
-    const hash = cache.lastHash;
-    if (kind === MetaKind.Type) cache.setType(p.familyName(), p.type);
-    else if (kind === MetaKind.Help) cache.setHelp(p.familyName(), p.text());
-    else cache.setUnit(p.familyName(), p.text());
-    if (keyed) cache.addMetaLine(kind, body, start, end, hash);
+    if (keyed && meta.metaLineSeen(kind, body, start, end)) return;
+    const hash = meta.lastHash;
+    if (kind === MetaKind.Type) meta.setType(p.familyName(), p.type);
+    else if (kind === MetaKind.Help) meta.setHelp(p.familyName(), p.text());
+    else meta.setUnit(p.familyName(), p.text());
+    if (keyed) meta.addMetaLine(kind, body, start, end, hash);
   }
 
   #countError(kind: string, errs: AppendErrors): void {

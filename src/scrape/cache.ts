@@ -4,114 +4,26 @@
  * parse made of them — the storage ref and the labels after target labels and
  * metric relabeling, or "dropped" — so an unchanged line costs a hash of its
  * bytes and one lookup instead of a label parse. It also tracks which series
- * each scrape saw, for staleness markers, and the metadata (TYPE, HELP, UNIT)
- * the target exposes.
+ * each scrape saw, for staleness markers, and holds the target's metadata
+ * (TYPE, HELP, UNIT; `metadata.ts`).
  *
- * Keys are kept as bytes in one arena per target (no object per key) and
- * compared four bytes at a time. A steady target exposes its series in the
- * same order every scrape, so a line is first compared with the entry seen
- * at the same position in the previous pass; only when that fails is it
- * hashed (in place, murmur-style) and looked up. Hot path: guarded by
- * `npm run bench -- scrape`.
+ * No object per series: an entry is a slot index into typed-array columns
+ * (only the labels sit in a plain array), the hash table is an Int32Array of
+ * chain heads with the chains threaded through a column, and the keys are
+ * bytes in one arena per target, compared four bytes at a time. A steady
+ * target exposes its series in the same order every scrape, so a line is
+ * first compared with the entry seen at the same position in the previous
+ * pass; only when that fails is it hashed (in place, murmur-style) and looked
+ * up. Hot path: guarded by `npm run bench -- scrape`.
  */
-import type { MetricType } from "../exposition/types.ts";
 import type { Labels } from "../model/labels/labels.ts";
 import type { SeriesRef } from "../storage/interface.ts";
-
-/** What the cache remembers about one exposed series line. */
-export class CacheEntry {
-  /** Where the raw series bytes are in the cache's key arena; keyLen -1 once forgotten. */
-  keyOff: number;
-  keyLen: number;
-  readonly keyHash: number;
-  /** The final labels, or null when metric relabeling dropped the series. */
-  readonly lset: Labels | null;
-  ref: SeriesRef;
-  /** The parse pass (`ScrapeCache.iter`) that last saw this line. */
-  lastIter: number;
-  /** The staleness cycle this series was last recorded in. */
-  trackedCycle = -1;
-  /** Next entry with the same key hash. */
-  next: CacheEntry | null = null;
-
-  constructor(
-    keyOff: number,
-    keyLen: number,
-    keyHash: number,
-    lset: Labels | null,
-    ref: SeriesRef,
-    iter: number,
-  ) {
-    this.keyOff = keyOff;
-    this.keyLen = keyLen;
-    this.keyHash = keyHash;
-    this.lset = lset;
-    this.ref = ref;
-    this.lastIter = iter;
-  }
-}
-
-/** One metric family's metadata as the target exposed it (upstream's `MetricMetadata`). */
-export interface MetricMetadata {
-  readonly metric: string;
-  readonly type: MetricType;
-  readonly help: string;
-  readonly unit: string;
-}
-
-interface MetaEntry {
-  type: MetricType;
-  help: string;
-  unit: string;
-  lastIter: number;
-}
-
-/** Metadata entry kinds, for keying raw metadata lines. */
-export const MetaKind = { Type: 0, Help: 1, Unit: 2 } as const;
-export type MetaKind = (typeof MetaKind)[keyof typeof MetaKind];
-
-/** A raw metadata line (family name through text) already applied to a family's entry. */
-class MetaLine {
-  readonly key: string;
-  readonly meta: MetaEntry;
-  lastIter: number;
-  next: MetaLine | null = null;
-
-  constructor(key: string, meta: MetaEntry, iter: number) {
-    this.key = key;
-    this.meta = meta;
-    this.lastIter = iter;
-  }
-}
+import { hashBytes } from "./hash.ts";
+import { MetadataCache } from "./metadata.ts";
 
 /** Counts forced flushes (`prometheus_target_scrapes_cache_flush_forced_total`). */
 export interface CacheMetrics {
   readonly cacheFlushForced: { inc(): void };
-}
-
-/**
- * A 30-bit hash of `b[start, end)` (murmur-style mixing, four bytes per
- * step): a small non-negative integer that V8 keeps unboxed (a Smi), so
- * neither a cache entry nor the table's key costs a heap number.
- */
-export function hashBytes(b: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5 ^ (end - start);
-  let i = start;
-  for (; i + 4 <= end; i += 4) {
-    const w = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
-    h = Math.imul(h ^ Math.imul(w, 0xcc9e2d51), 0x1b873593);
-    h ^= h >>> 15;
-  }
-  for (; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 2;
-}
-
-function keyEquals(key: string, b: Uint8Array, start: number, end: number): boolean {
-  if (key.length !== end - start) return false;
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== b[start + i]) return false;
-  return true;
 }
 
 /** Whether `a[ao, ao+n)` equals `b[bo, bo+n)`, four bytes per step. */
@@ -122,40 +34,68 @@ function bytesEqual(a: DataView, ao: number, b: DataView, bo: number, n: number)
   return true;
 }
 
+/** A copy of `a` with room for `n` elements (the new ones 0). */
+function grown<A extends Int32Array | Uint32Array | Uint8Array>(a: A, n: number): A {
+  const b = new (a.constructor as new (n: number) => A)(n);
+  b.set(a as ArrayLike<number>);
+  return b;
+}
+
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 /** Initial key arena size; it doubles as needed and is compacted when half of it is forgotten keys. */
 const ARENA_INITIAL = 64 * 1024;
+/** Initial slots, hash buckets and line positions; each doubles as needed. */
+const INITIAL_SLOTS = 64;
+/** `#keyLen` of a slot without a key: on the free list, or tracked for staleness only. */
+const FREE = -1;
+const UNCACHED = -2;
+/** `#state` bits: the slot's series was tracked by the current / the previous scrape. */
+const CUR = 1;
+const PREV = 2;
 
-/** See the module comment. Not shared between targets. */
+/** Test seams; production code passes none. */
+export interface ScrapeCacheOptions {
+  /** Slots allocated up front (default 64). */
+  readonly initialSlots?: number;
+  /** Cap on hash buckets, a power of two: 1 puts every key in one chain (default: no cap). */
+  readonly maxBuckets?: number;
+}
+
+/**
+ * See the module comment. Not shared between targets.
+ *
+ * An entry is a slot index, valid until the `iterDone` that forgets it (a
+ * flush sweeping entries the pass did not see); its slot is then reused.
+ * Slot columns: `#keyOff`/`#keyLen` locate the key in the arena (`#keyLen`
+ * is FREE or UNCACHED when there is none), `#ref` the storage ref (0:
+ * unknown), `#lastIter` the last pass that saw the line, `#next` the next
+ * slot of the hash chain or of the free list, `#state` the CUR/PREV
+ * staleness bits, `#lset` the final labels (null: dropped by relabeling).
+ */
 export class ScrapeCache {
-  /** The current parse pass; bumped by `begin()` before each non-empty body. */
+  /** The current parse pass; bumped by `begin()` before each non-empty body (wraps as an int32). */
   iter = 0;
-  /** Entries by key hash, chained on collision. */
-  readonly #table = new Map<number, CacheEntry>();
-  #entries = 0;
-  /** Series seen in the current and the previous scrape. */
-  /**
-   * Series tracked by the current and the previous pass, valid up to
-   * `#curN`/`#prevN`: written by index and never shrunk, so steady scrapes
-   * reuse the arrays instead of regrowing them (`length = 0` frees them in V8).
-   */
-  #cur: CacheEntry[] = [];
-  #curN = 0;
-  #prev: CacheEntry[] = [];
-  #prevN = 0;
-  #cycle = 0;
-  #successfulCount = 0;
-  readonly #metadata = new Map<string, MetaEntry>();
-  /** Raw TYPE, HELP and UNIT lines by key hash, one table per kind. */
-  readonly #metaLines = [
-    new Map<number, MetaLine>(),
-    new Map<number, MetaLine>(),
-    new Map<number, MetaLine>(),
-  ];
-  #lastMeta: MetaEntry | null = null;
-  readonly #metrics: CacheMetrics;
   /** The key hash computed by the last `get` (reused by `add` on a miss). */
   lastHash = 0;
+  #keyOff: Int32Array;
+  #keyLen: Int32Array;
+  /** Refs are Uint32: the head hands out refs in [1, 2^32) (see `tsdb/head/seriestable.ts`). */
+  #ref: Uint32Array;
+  #lastIter: Int32Array;
+  #next: Int32Array;
+  #state: Uint8Array;
+  #lset: (Labels | null)[];
+  /** Slots `[0, #slots)` have been handed out; `#free` heads the list of released ones (-1: none). */
+  #slots = 0;
+  #free = -1;
+  /** Cached entries (kept and dropped; not UNCACHED ones). */
+  #entries = 0;
+  /** Entries marked seen in the current pass; when all are, a flush has nothing to drop. */
+  #seen = 0;
+  /** Chain heads by `hash & #mask` (-1: empty); doubled while entries outnumber them. */
+  #buckets: Int32Array;
+  #mask: number;
+  readonly #maxBuckets: number;
   /** Series keys, back to back; `#arenaDead` bytes of it belong to forgotten entries. */
   #arena = new Uint8Array(ARENA_INITIAL);
   #arenaView = new DataView(this.#arena.buffer);
@@ -164,26 +104,39 @@ export class ScrapeCache {
   /** The body being parsed and a view of it, for key comparisons. */
   #body: Uint8Array | null = null;
   #bodyView: DataView<ArrayBufferLike> = EMPTY_VIEW;
-  /** Entries by line position in the previous and the current pass (the sequential fast path). */
-  #prevOrder: (CacheEntry | undefined)[] = [];
+  /** Slots by line position in the previous and the current pass, -1 for none (the sequential fast path). */
+  #prevOrder: Int32Array;
   #prevOrderN = 0;
-  #curOrder: (CacheEntry | undefined)[] = [];
+  #curOrder: Int32Array;
   #pos = 0;
+  #successfulCount = 0;
+  /** The target's TYPE, HELP and UNIT (also its `MetadataStore`). */
+  readonly metadata = new MetadataCache();
+  readonly #metrics: CacheMetrics;
 
-  constructor(metrics: CacheMetrics) {
+  constructor(metrics: CacheMetrics, opts: ScrapeCacheOptions = {}) {
     this.#metrics = metrics;
+    const n = Math.max(1, opts.initialSlots ?? INITIAL_SLOTS);
+    this.#keyOff = new Int32Array(n);
+    this.#keyLen = new Int32Array(n);
+    this.#ref = new Uint32Array(n);
+    this.#lastIter = new Int32Array(n);
+    this.#next = new Int32Array(n);
+    this.#state = new Uint8Array(n);
+    this.#lset = new Array<Labels | null>(n).fill(null);
+    this.#maxBuckets = opts.maxBuckets ?? 2 ** 30;
+    const buckets = Math.min(INITIAL_SLOTS, this.#maxBuckets);
+    this.#buckets = new Int32Array(buckets).fill(-1);
+    this.#mask = buckets - 1;
+    this.#prevOrder = new Int32Array(INITIAL_SLOTS);
+    this.#curOrder = new Int32Array(INITIAL_SLOTS);
   }
-
-  /** Entries marked seen (`lastIter === iter`) in the current pass; when all are, a flush has nothing to drop. */
-  seen = 0;
-  #linesSeen = 0;
-  #lines = 0;
 
   /** Starts a parse pass over a new body. */
   begin(): void {
-    this.iter++;
-    this.seen = 0;
-    this.#linesSeen = 0;
+    this.iter = (this.iter + 1) | 0;
+    this.#seen = 0;
+    this.metadata.begin(this.iter);
     const prev = this.#prevOrder;
     this.#prevOrder = this.#curOrder;
     this.#prevOrderN = this.#pos;
@@ -197,32 +150,142 @@ export class ScrapeCache {
   }
 
   /**
-   * The entry for the series bytes `b[start, end)`, or undefined. Does not
-   * mark it seen: the caller compares `lastIter` with `iter` (a second sight
-   * in one pass is a duplicate), then sets it and increments `seen`.
+   * The entry (slot) for the series bytes `b[start, end)`, or -1. Does not
+   * mark it seen: the caller calls `markSeen`, whose false means a second
+   * sight in this pass (a duplicate).
    */
-  get(b: Uint8Array, start: number, end: number): CacheEntry | undefined {
+  get(b: Uint8Array, start: number, end: number): number {
     if (b !== this.#body) {
       this.#body = b;
       this.#bodyView = new DataView(b.buffer, b.byteOffset, b.byteLength);
     }
     const len = end - start;
     const pos = this.#pos++;
-    const guess = pos < this.#prevOrderN ? this.#prevOrder[pos] : undefined;
-    if (guess !== undefined && guess.keyLen === len && this.#keyIs(guess, start, len)) {
-      this.#curOrder[pos] = guess;
-      return guess;
+    if (pos === this.#curOrder.length) this.#curOrder = grown(this.#curOrder, pos * 2);
+    if (pos < this.#prevOrderN) {
+      const g = this.#prevOrder[pos];
+      if (g >= 0 && this.#keyLen[g] === len && this.#keyIs(g, start, len)) {
+        this.#curOrder[pos] = g;
+        return g;
+      }
     }
     const h = hashBytes(b, start, end);
     this.lastHash = h;
-    let e: CacheEntry | null = this.#table.get(h) ?? null;
-    for (; e !== null; e = e.next) if (e.keyLen === len && this.#keyIs(e, start, len)) break;
-    this.#curOrder[pos] = e ?? undefined;
-    return e ?? undefined;
+    let i = this.#buckets[h & this.#mask];
+    while (i >= 0 && !(this.#keyLen[i] === len && this.#keyIs(i, start, len))) i = this.#next[i];
+    this.#curOrder[pos] = i;
+    return i;
   }
 
-  #keyIs(e: CacheEntry, start: number, len: number): boolean {
-    return bytesEqual(this.#arenaView, e.keyOff, this.#bodyView, start, len);
+  #keyIs(i: number, start: number, len: number): boolean {
+    return bytesEqual(this.#arenaView, this.#keyOff[i], this.#bodyView, start, len);
+  }
+
+  /** Marks entry `i` seen by the current pass; false if it already was (a duplicate line). */
+  markSeen(i: number): boolean {
+    if (this.#lastIter[i] === this.iter) return false;
+    this.#lastIter[i] = this.iter;
+    this.#seen++;
+    return true;
+  }
+
+  /** The final labels of entry `i`, or null when metric relabeling dropped the series. */
+  lset(i: number): Labels | null {
+    return this.#lset[i];
+  }
+
+  /** The storage ref of entry `i` (0: unknown). */
+  ref(i: number): SeriesRef {
+    return this.#ref[i];
+  }
+
+  /** Sets the storage ref of entry `i`; a ref outside [0, 2^32) is kept as 0 (look up by labels). */
+  setRef(i: number, ref: SeriesRef): void {
+    this.#ref[i] = ref === ref >>> 0 ? ref : 0;
+  }
+
+  /**
+   * Caches the series bytes `b[start, end)` with their final labels (null:
+   * dropped) and ref, marked seen; `hash` must be `lastHash` from the `get`
+   * that missed. Returns the new entry.
+   */
+  add(b: Uint8Array, start: number, end: number, hash: number, lset: Labels | null, ref: SeriesRef): number {
+    const off = this.#storeKey(b, start, end); // before #alloc: a compaction walks the slots
+    const i = this.#alloc(lset);
+    this.#keyOff[i] = off;
+    this.#keyLen[i] = end - start;
+    this.setRef(i, ref);
+    this.#lastIter[i] = this.iter;
+    const bucket = hash & this.#mask;
+    this.#next[i] = this.#buckets[bucket];
+    this.#buckets[bucket] = i;
+    this.#curOrder[this.#pos - 1] = i;
+    this.#entries++;
+    this.#seen++;
+    if (this.#entries > this.#buckets.length && this.#buckets.length < this.#maxBuckets) this.#rehash();
+    return i;
+  }
+
+  /** Tracks a series whose append failed (it has no ref): it takes part in staleness only, never found by `get`. */
+  trackUncached(lset: Labels): void {
+    const i = this.#alloc(lset);
+    this.#keyLen[i] = UNCACHED;
+    this.#ref[i] = 0;
+    this.#state[i] = CUR;
+  }
+
+  /** Records that the scrape in progress exposed entry `i` (for staleness). */
+  track(i: number): void {
+    this.#state[i] |= CUR;
+  }
+
+  /** A slot for a new entry, from the free list or the end (doubling the columns when full). */
+  #alloc(lset: Labels | null): number {
+    let i = this.#free;
+    if (i >= 0) this.#free = this.#next[i];
+    else {
+      i = this.#slots++;
+      if (i === this.#keyLen.length) this.#grow(i * 2);
+    }
+    this.#state[i] = 0;
+    this.#lset[i] = lset;
+    return i;
+  }
+
+  #release(i: number): void {
+    this.#keyLen[i] = FREE;
+    this.#lset[i] = null;
+    this.#state[i] = 0;
+    this.#next[i] = this.#free;
+    this.#free = i;
+  }
+
+  #grow(n: number): void {
+    this.#keyOff = grown(this.#keyOff, n);
+    this.#keyLen = grown(this.#keyLen, n);
+    this.#ref = grown(this.#ref, n);
+    this.#lastIter = grown(this.#lastIter, n);
+    this.#next = grown(this.#next, n);
+    this.#state = grown(this.#state, n);
+    const lset = new Array<Labels | null>(n).fill(null);
+    for (let i = 0; i < this.#slots; i++) lset[i] = this.#lset[i];
+    this.#lset = lset;
+  }
+
+  /** Doubles the buckets, rehashing the keys from the arena. */
+  #rehash(): void {
+    const buckets = new Int32Array(this.#buckets.length * 2).fill(-1);
+    const mask = buckets.length - 1;
+    for (let i = 0; i < this.#slots; i++) {
+      const len = this.#keyLen[i];
+      if (len < 0) continue;
+      const off = this.#keyOff[i];
+      const bucket = hashBytes(this.#arena, off, off + len) & mask;
+      this.#next[i] = buckets[bucket];
+      buckets[bucket] = i;
+    }
+    this.#buckets = buckets;
+    this.#mask = mask;
   }
 
   /** Copies a key into the arena (growing it when full); returns its offset. */
@@ -243,12 +306,13 @@ export class ScrapeCache {
     const old = this.#arena;
     const next = new Uint8Array(size);
     let used = 0;
-    for (const head of this.#table.values()) {
-      for (let e: CacheEntry | null = head; e !== null; e = e.next) {
-        next.set(old.subarray(e.keyOff, e.keyOff + e.keyLen), used);
-        e.keyOff = used;
-        used += e.keyLen;
-      }
+    for (let i = 0; i < this.#slots; i++) {
+      const len = this.#keyLen[i];
+      if (len < 0) continue;
+      const off = this.#keyOff[i];
+      next.set(old.subarray(off, off + len), used);
+      this.#keyOff[i] = used;
+      used += len;
     }
     this.#arena = next;
     this.#arenaView = new DataView(next.buffer);
@@ -257,57 +321,26 @@ export class ScrapeCache {
   }
 
   /**
-   * Caches the series bytes `b[start, end)` with their final labels (null:
-   * dropped) and ref; `hash` must be `lastHash` from the `get` that missed.
-   */
-  add(
-    b: Uint8Array,
-    start: number,
-    end: number,
-    hash: number,
-    lset: Labels | null,
-    ref: SeriesRef,
-  ): CacheEntry {
-    const e = new CacheEntry(this.#storeKey(b, start, end), end - start, hash, lset, ref, this.iter);
-    this.#curOrder[this.#pos - 1] = e;
-    const head = this.#table.get(hash);
-    if (head !== undefined) e.next = head;
-    this.#table.set(hash, e);
-    this.#entries++;
-    this.seen++;
-    return e;
-  }
-
-  /** An entry that only takes part in staleness tracking (its append failed, so it has no ref). */
-  uncached(lset: Labels): CacheEntry {
-    return new CacheEntry(0, -1, 0, lset, 0, this.iter);
-  }
-
-  /** Records that the scrape in progress exposed this series (for staleness). */
-  track(e: CacheEntry): void {
-    if (e.trackedCycle === this.#cycle) return;
-    e.trackedCycle = this.#cycle;
-    this.#cur[this.#curN++] = e;
-  }
-
-  /**
    * Forgets what a failed pass recorded, so the empty append that follows
    * marks every series of the previous scrape stale (upstream would spare
    * the series parsed before the failure).
    */
   abortPass(): void {
-    const cur = this.#cur;
-    for (let i = 0; i < this.#curN; i++) cur[i]!.trackedCycle = -1;
-    this.#curN = 0;
+    const state = this.#state;
+    for (let i = 0; i < this.#slots; i++) {
+      if ((state[i] & CUR) === 0) continue;
+      state[i] &= ~CUR;
+      if (state[i] === 0 && this.#keyLen[i] === UNCACHED) this.#release(i);
+    }
   }
 
   /** Calls `fn` with the labels of each series of the previous scrape that the current one lacks. */
   forEachStale(fn: (lset: Labels) => boolean): void {
-    const cycle = this.#cycle;
-    const prev = this.#prev;
-    for (let i = 0; i < this.#prevN; i++) {
-      const e = prev[i]!;
-      if (e.trackedCycle !== cycle && e.lset !== null && !fn(e.lset)) return;
+    const state = this.#state;
+    for (let i = 0; i < this.#slots; i++) {
+      if (state[i] !== PREV) continue;
+      const lset = this.#lset[i];
+      if (lset !== null && !fn(lset)) return;
     }
   }
 
@@ -321,160 +354,47 @@ export class ScrapeCache {
     // The body's buffer goes back to the scrape loops' shared pool.
     this.#body = null;
     this.#bodyView = EMPTY_VIEW;
-    const count = this.#entries + this.#metadata.size;
+    const count = this.#entries + this.metadata.size;
     if (flush) this.#successfulCount = count;
     else if (count > this.#successfulCount * 2 + 1000) {
       flush = true;
       this.#metrics.cacheFlushForced.inc();
     }
     if (flush) this.#flush();
-    const prev = this.#prev;
-    // Drop references past the new previous pass's end, so forgotten entries can be collected.
-    if (this.#prevN > this.#curN) prev.fill(undefined as unknown as CacheEntry, this.#curN, this.#prevN);
-    this.#prev = this.#cur;
-    this.#prevN = this.#curN;
-    this.#cur = prev;
-    this.#curN = 0;
-    this.#cycle++;
+    const state = this.#state;
+    for (let i = 0; i < this.#slots; i++) {
+      const s = state[i];
+      if (s === 0) continue;
+      state[i] = (s & CUR) << 1; // CUR becomes PREV; PREV alone is dropped
+      if (state[i] === 0 && this.#keyLen[i] === UNCACHED) this.#release(i);
+    }
   }
 
   #flush(): void {
     const iter = this.iter;
-    if (this.seen !== this.#entries) this.#sweep(iter);
+    if (this.#seen !== this.#entries) this.#sweep(iter);
     if (this.#arenaDead > ARENA_INITIAL && this.#arenaDead * 2 > this.#arenaUsed) this.#resizeArena(0);
-    for (const [name, m] of this.#metadata) if (iter - m.lastIter > 10) this.#metadata.delete(name);
-    if (this.#linesSeen !== this.#lines) {
-      for (const table of this.#metaLines) this.#lines -= pruneMetaLines(table, iter);
-    }
+    this.metadata.prune();
   }
 
+  /** Forgets the entries pass `iter` did not see; their slots go to the free list. */
   #sweep(iter: number): void {
-    for (const [h, head] of this.#table) {
-      let kept: CacheEntry | null = null;
-      for (let e: CacheEntry | null = head; e !== null; ) {
-        const next: CacheEntry | null = e.next;
-        if (e.lastIter === iter) {
-          e.next = kept;
-          kept = e;
+    const buckets = this.#buckets;
+    for (let b = 0; b < buckets.length; b++) {
+      let kept = -1;
+      for (let i = buckets[b]; i >= 0; ) {
+        const next = this.#next[i];
+        if (this.#lastIter[i] === iter) {
+          this.#next[i] = kept;
+          kept = i;
         } else {
           this.#entries--;
-          this.#arenaDead += e.keyLen;
-          e.keyLen = -1; // never matches again, even from an order array
+          this.#arenaDead += this.#keyLen[i];
+          this.#release(i); // FREE: never matches again, even from an order list
         }
-        e = next;
+        i = next;
       }
-      if (kept === null) this.#table.delete(h);
-      else this.#table.set(h, kept);
+      buckets[b] = kept;
     }
   }
-
-  /**
-   * Whether the metadata line whose family name and text span `b[start, end)`
-   * was seen before; if so its family is marked seen and nothing else is
-   * needed. On a miss, call `setType`/`setHelp`/`setUnit` then `addMetaLine`.
-   */
-  metaLineSeen(kind: MetaKind, b: Uint8Array, start: number, end: number): boolean {
-    const h = hashBytes(b, start, end);
-    this.lastHash = h;
-    for (let l = this.#metaLines[kind].get(h) ?? null; l !== null; l = l.next) {
-      if (keyEquals(l.key, b, start, end)) {
-        if (l.lastIter !== this.iter) this.#linesSeen++;
-        l.lastIter = this.iter;
-        l.meta.lastIter = this.iter;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Remembers the line that the last `set*` call applied (hash from the `metaLineSeen` that missed). */
-  addMetaLine(kind: MetaKind, b: Uint8Array, start: number, end: number, hash: number): void {
-    if (this.#lastMeta === null) return;
-    const table = this.#metaLines[kind];
-    const l = new MetaLine(latin1(b, start, end), this.#lastMeta, this.iter);
-    l.next = table.get(hash) ?? null;
-    table.set(hash, l);
-    this.#lines++;
-    this.#linesSeen++;
-  }
-
-  /** Forgets the raw metadata lines (their meaning depends on the exposition format). */
-  clearMetaLines(): void {
-    for (const table of this.#metaLines) table.clear();
-    this.#lines = 0;
-    this.#linesSeen = 0;
-  }
-
-  #meta(family: string): MetaEntry {
-    let m = this.#metadata.get(family);
-    if (m === undefined) {
-      m = { type: "unknown", help: "", unit: "", lastIter: this.iter };
-      this.#metadata.set(family, m);
-    }
-    m.lastIter = this.iter;
-    this.#lastMeta = m;
-    return m;
-  }
-
-  setType(family: string, type: MetricType): void {
-    this.#meta(family).type = type;
-  }
-
-  setHelp(family: string, help: string): void {
-    this.#meta(family).help = help;
-  }
-
-  setUnit(family: string, unit: string): void {
-    this.#meta(family).unit = unit;
-  }
-
-  /** Metadata of one metric family, or undefined. */
-  getMetadata(metric: string): MetricMetadata | undefined {
-    const m = this.#metadata.get(metric);
-    return m === undefined ? undefined : { metric, type: m.type, help: m.help, unit: m.unit };
-  }
-
-  /** Metadata of every family the target exposed recently, in no particular order. */
-  listMetadata(): MetricMetadata[] {
-    const out: MetricMetadata[] = [];
-    for (const [metric, m] of this.#metadata) out.push({ metric, type: m.type, help: m.help, unit: m.unit });
-    return out;
-  }
-
-  /** Number of metadata entries (`prometheus_target_metadata_cache_entries`). */
-  metadataLength(): number {
-    return this.#metadata.size;
-  }
-
-  /** Bytes of metadata text, as upstream counts them (help + unit + type). */
-  metadataBytes(): number {
-    let n = 0;
-    for (const m of this.#metadata.values()) {
-      n += Buffer.byteLength(m.help) + Buffer.byteLength(m.unit) + m.type.length;
-    }
-    return n;
-  }
-}
-
-/** Drops the lines not seen in pass `iter`; returns how many. */
-function pruneMetaLines(table: Map<number, MetaLine>, iter: number): number {
-  let dropped = 0;
-  for (const [h, head] of table) {
-    let kept: MetaLine | null = null;
-    for (let l: MetaLine | null = head; l !== null; ) {
-      const next: MetaLine | null = l.next;
-      if (l.lastIter === iter) {
-        l.next = kept;
-        kept = l;
-      } else dropped++;
-      l = next;
-    }
-    if (kept === null) table.delete(h);
-    else table.set(h, kept);
-  }
-  return dropped;
-}
-
-function latin1(b: Uint8Array, start: number, end: number): string {
-  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString("latin1");
 }

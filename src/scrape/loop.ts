@@ -70,7 +70,7 @@ export class ScrapeLoop {
   constructor(opts: LoopOptions) {
     this.#o = opts;
     this.#intervalLabel = goDuration(opts.intervalMs);
-    opts.target.setMetadataStore(opts.appender.cache);
+    opts.target.setMetadataStore(opts.appender.cache.metadata);
   }
 
   get cache(): ScrapeCache {

@@ -12,7 +12,7 @@ import { goQuote } from "../model/labels/strings.ts";
 import { isValidLabelValue } from "../model/labels/validate.ts";
 import { formatDuration, parseDuration } from "../promql/parser/duration.ts";
 import { processBuilder } from "../relabel/process.ts";
-import type { MetricMetadata } from "./cache.ts";
+import type { MetricMetadata } from "./metadata.ts";
 
 export const ADDRESS_LABEL = "__address__";
 export const SCHEME_LABEL = "__scheme__";
