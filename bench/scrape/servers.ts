@@ -51,14 +51,19 @@ export function benchConfig(
  * container build do, so the server under test starts as users' does: from
  * cached bytecode, without loading Node's TypeScript stripper (~15 MB
  * resident, which a server started cold keeps for its lifetime). The cache is
- * keyed by V8 flags, hence the same flags as the server.
+ * keyed by V8 flags, hence the same flags as the server. Once per benchmark
+ * process: the remote-write benchmark starts two servers.
  */
+let compileCacheWarm = false;
+
 function warmCompileCache(): void {
+  if (compileCacheWarm) return;
   const r = spawnSync(process.execPath, [...VIGIL_NODE_FLAGS, join(ROOT, "bin/vigil.mjs"), "--help"], {
     stdio: "ignore",
     timeout: 60_000,
   });
   if (r.status !== 0) throw new Error(`vigil --help exited ${r.status ?? r.signal}`);
+  compileCacheWarm = true;
 }
 
 /**

@@ -155,11 +155,7 @@ export class MemSeries {
     return r === null ? null : r.ooo;
   }
   set ooo(v: SampleBuf | null) {
-    if (v !== null) this.rareState().ooo = v;
-    else if (this.rare !== null) {
-      this.rare.ooo = null;
-      this.dropRareIfEmpty();
-    }
+    this.setRare("ooo", v);
   }
   /** Sealed out-of-order chunks, flattened as `chunks`. */
   get oooChunks(): number[] | null {
@@ -167,11 +163,7 @@ export class MemSeries {
     return r === null ? null : r.oooChunks;
   }
   set oooChunks(v: number[] | null) {
-    if (v !== null) this.rareState().oooChunks = v;
-    else if (this.rare !== null) {
-      this.rare.oooChunks = null;
-      this.dropRareIfEmpty();
-    }
+    this.setRare("oooChunks", v);
   }
   /**
    * Isolation: for commits newer than the oldest open reader, flattened pairs of
@@ -182,21 +174,23 @@ export class MemSeries {
     return r === null ? null : r.iso;
   }
   set iso(v: number[] | null) {
-    if (v !== null) this.rareState().iso = v;
-    else if (this.rare !== null) {
-      this.rare.iso = null;
-      this.dropRareIfEmpty();
+    this.setRare("iso", v);
+  }
+
+  /**
+   * Sets one rare field, making the side object on the first non-null value
+   * and letting it go once all its fields are null again (isolation state
+   * comes and goes with readers).
+   */
+  private setRare<K extends keyof MemSeriesRare>(key: K, v: MemSeriesRare[K]): void {
+    if (v !== null) {
+      this.rare ??= new MemSeriesRare();
+      this.rare[key] = v;
+      return;
     }
-  }
-
-  private rareState(): MemSeriesRare {
-    if (this.rare === null) this.rare = new MemSeriesRare();
-    return this.rare;
-  }
-
-  /** Lets the rare state go once it holds nothing: isolation state comes and goes with readers. */
-  private dropRareIfEmpty(): void {
-    const r = this.rare!;
+    const r = this.rare;
+    if (r === null) return;
+    r[key] = v;
     if (r.ooo === null && r.oooChunks === null && r.iso === null) this.rare = null;
   }
 
